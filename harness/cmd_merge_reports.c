@@ -1,0 +1,9 @@
+/* cmd_merge_reports.c — placeholder until the subcommand lands. */
+#include "cli.h"
+
+int mh_cmd_merge_reports(int argc, char **argv)
+{
+    (void)argc;
+    mh_cli_error(argv[0], "not implemented yet");
+    return MH_EXIT_USAGE;
+}

@@ -1,0 +1,9 @@
+/* cmd_validate.c — placeholder until the subcommand lands. */
+#include "cli.h"
+
+int mh_cmd_validate(int argc, char **argv)
+{
+    (void)argc;
+    mh_cli_error(argv[0], "not implemented yet");
+    return MH_EXIT_USAGE;
+}

@@ -1,0 +1,89 @@
+/* json_strict.h — the RFC 8259 gate in front of cJSON.
+ *
+ * cJSON alone is lenient (trailing data, BOM, invalid UTF-8, \uZZZZ, duplicate
+ * keys, leading zeros, raw control characters ...). mh_json_parse() accepts
+ * exactly RFC 8259 JSON text in UTF-8 and builds the result as an ordinary
+ * cJSON tree, so the rest of the engine uses cJSON's API.
+ *
+ * Tree conventions (the contract the rest of the engine relies on):
+ * - Number nodes keep their literal text in ->valuestring (e.g. "1.0e2"), so
+ *   integer-ness and huge integers are judged exactly (mh_json_is_integer).
+ *   valuedouble holds strtod()'s value. cJSON_Delete frees valuestring.
+ * - Strings are NUL-terminated UTF-8. A decoded U+0000 is stored as the two
+ *   bytes C0 80 ("modified UTF-8") so strings never contain a NUL byte and
+ *   code-point counts stay right; mh_json_utf8_length() counts it as one.
+ * - Object member order is document order; duplicate names are rejected.
+ * - Look members up with mh_json_get(): exact, case-sensitive
+ *   (cJSON_GetObjectItem is case-insensitive).
+ */
+#ifndef MH_JSON_STRICT_H
+#define MH_JSON_STRICT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+/* Each rule a document can break. Names (mh_json_rule_name) are stable. */
+typedef enum {
+    MH_JSON_OK = 0,
+    MH_JSON_E_EMPTY,     /* "empty": no value at all (only whitespace) */
+    MH_JSON_E_BOM,       /* "bom": UTF-8 byte-order mark */
+    MH_JSON_E_UTF8,      /* "utf8": invalid UTF-8 (overlong, surrogate, > U+10FFFF, truncated) */
+    MH_JSON_E_NUL,       /* "nul_byte": a raw NUL byte in the input */
+    MH_JSON_E_CONTROL,   /* "control_char": raw U+0000..U+001F inside a string */
+    MH_JSON_E_ESCAPE,    /* "escape": unknown escape or \u without 4 hex digits */
+    MH_JSON_E_SURROGATE, /* "surrogate": \u escapes forming a lone surrogate */
+    MH_JSON_E_NUMBER,    /* "number": leading zero, "1.", "+1", ".5", "1e", NaN, Infinity */
+    MH_JSON_E_TOKEN,     /* "token": unexpected character (comments, single quotes, bare words) */
+    MH_JSON_E_COMMA,     /* "trailing_comma": a comma before } or ] */
+    MH_JSON_E_DUPKEY,    /* "duplicate_key": an object names a member twice */
+    MH_JSON_E_DEPTH,     /* "depth": nesting deeper than the limit */
+    MH_JSON_E_TRAILING,  /* "trailing_data": non-whitespace after the value */
+    MH_JSON_E_EOF,       /* "truncated": input ends inside a value */
+    MH_JSON_E_NOMEM      /* "nomem" */
+} mh_json_rule;
+
+typedef struct {
+    int max_depth; /* arrays+objects open at once; 0 means MH_JSON_DEFAULT_DEPTH */
+} mh_json_opts;
+
+#define MH_JSON_DEFAULT_DEPTH 256
+
+typedef struct {
+    mh_json_rule rule;
+    size_t offset;  /* byte offset of the offending byte */
+    int line;       /* 1-based */
+    int column;     /* 1-based, in bytes */
+    char message[160];  /* e.g. "duplicate key \"name\"" */
+} mh_json_error;
+
+/* Parses buf[0..len) strictly. buf need not be NUL-terminated and may contain
+ * NUL bytes (which are rejected). On success returns MH_JSON_OK and stores a
+ * new tree in *out, owned by the caller (cJSON_Delete). On failure returns the
+ * rule broken, leaves *out NULL and fills err if non-NULL. opts may be NULL.
+ * Iterative: no recursion, so hostile nesting cannot overflow the stack. */
+mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts, cJSON **out,
+                           mh_json_error *err);
+
+/* Stable snake_case name of a rule ("duplicate_key"). Never NULL. */
+const char *mh_json_rule_name(mh_json_rule rule);
+
+/* Case-sensitive member lookup. NULL when obj is not an object or has no
+ * member key. Borrowed pointer into obj. */
+cJSON *mh_json_get(const cJSON *obj, const char *key);
+
+/* 1 when a number node's value is mathematically an integer, judged exactly
+ * from its literal: 1, -0, 1.0, 1e2, 1.5e1 and 12345678901234567890 are
+ * integers; 1.5, 1e-1 are not. For nodes not made by mh_json_parse (no
+ * literal) it falls back to the double. 0 for non-numbers. */
+int mh_json_is_integer(const cJSON *num);
+
+/* Number of code points in a UTF-8 string from mh_json_parse (C0 80 counts as
+ * one). */
+size_t mh_json_utf8_length(const char *s);
+
+/* Writes s as a JSON string literal (with quotes) into a new malloc'd buffer,
+ * escaping per RFC 8259 and turning C0 80 back into \u0000. Caller frees.
+ * NULL on out-of-memory. */
+char *mh_json_quote(const char *s);
+
+#endif
