@@ -8,7 +8,9 @@
  * Tree conventions (the contract the rest of the engine relies on):
  * - Number nodes keep their literal text in ->valuestring (e.g. "1.0e2"), so
  *   integer-ness and huge integers are judged exactly (mh_json_is_integer).
- *   valuedouble holds strtod()'s value. cJSON_Delete frees valuestring.
+ *   valuedouble holds strtod()'s value (locale-independent), valueint is
+ *   saturated to INT_MIN..INT_MAX as cJSON_CreateNumber does. All strings in
+ *   the tree come from cJSON_malloc, so cJSON_Delete frees them (hooks too).
  * - Strings are NUL-terminated UTF-8. A decoded U+0000 is stored as the two
  *   bytes C0 80 ("modified UTF-8") so strings never contain a NUL byte and
  *   code-point counts stay right; mh_json_utf8_length() counts it as one.
@@ -43,17 +45,28 @@ typedef enum {
 } mh_json_rule;
 
 typedef struct {
-    int max_depth; /* arrays+objects open at once; 0 means MH_JSON_DEFAULT_DEPTH */
+    /* Arrays+objects open at once; <= 0 means MH_JSON_DEFAULT_DEPTH. A depth
+     * of exactly max_depth is accepted, one more is "depth". The parser itself
+     * never recurses, but cJSON_Delete/Print/Compare/Duplicate do, so keep
+     * this in the hundreds or low thousands. */
+    int max_depth;
 } mh_json_opts;
 
 #define MH_JSON_DEFAULT_DEPTH 256
 
+/* Where a rejection points: the first byte of the offending token or sequence
+ * (the bracket that nests too deep, the opening quote of a duplicate name,
+ * the backslash of a lone-surrogate escape, the lead byte of invalid UTF-8,
+ * the comma of a trailing comma, the hex digit that is not one); for
+ * "truncated" and "empty", the end of the input. The first error in document
+ * order wins; a NUL byte, invalid UTF-8 or a BOM is named as such wherever
+ * the grammar stumbles on it. */
 typedef struct {
     mh_json_rule rule;
-    size_t offset;  /* byte offset of the offending byte */
-    int line;       /* 1-based */
-    int column;     /* 1-based, in bytes */
-    char message[160];  /* e.g. "duplicate key \"name\"" */
+    size_t offset;     /* byte offset of the offending byte */
+    int line;          /* 1-based */
+    int column;        /* 1-based, in bytes */
+    char message[160]; /* e.g. "duplicate key \"name\"" */
 } mh_json_error;
 
 /* Parses buf[0..len) strictly. buf need not be NUL-terminated and may contain
@@ -67,14 +80,18 @@ mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts
 /* Stable snake_case name of a rule ("duplicate_key"). Never NULL. */
 const char *mh_json_rule_name(mh_json_rule rule);
 
-/* Case-sensitive member lookup. NULL when obj is not an object or has no
- * member key. Borrowed pointer into obj. */
+/* Case-sensitive, byte-exact member lookup (a name holding U+0000 is spelled
+ * with C0 80). NULL when obj is not an object or has no member key. Borrowed
+ * pointer into obj. O(members). */
 cJSON *mh_json_get(const cJSON *obj, const char *key);
 
 /* 1 when a number node's value is mathematically an integer, judged exactly
- * from its literal: 1, -0, 1.0, 1e2, 1.5e1 and 12345678901234567890 are
- * integers; 1.5, 1e-1 are not. For nodes not made by mh_json_parse (no
- * literal) it falls back to the double. 0 for non-numbers. */
+ * from its literal (digits x 10^exponent, any size, no rounding): 1, -0, 1.0,
+ * 1e2, 1.5e1, 0.1e1, 1e400, 0e-400 and 123456789012345678901234567890 are
+ * integers; 1.5, 1e-1, 1e-400 are not. So 1.0 and 1e2 count as integers, as in
+ * JSON Schema draft 6+ and ajv: the mathematical value decides, not the
+ * spelling. For nodes not made by mh_json_parse (no literal) it falls back to
+ * the double (finite and whole). 0 for non-numbers and NULL. */
 int mh_json_is_integer(const cJSON *num);
 
 /* Number of code points in a UTF-8 string from mh_json_parse (C0 80 counts as
