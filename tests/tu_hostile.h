@@ -1,0 +1,93 @@
+/* tu_hostile.h — a raw-socket HTTP/1.1 test server that misbehaves on demand.
+ *
+ * Listens on 127.0.0.1 on an ephemeral port and serves every connection in
+ * its own thread with one scripted behaviour. Each request is read whole
+ * (headers up to the blank line, then Content-Length bytes of body) and
+ * recorded byte for byte, so tests can assert exactly what a client sent.
+ * Everything is bounded: at most TU_HOSTILE_MAX_CONNS connections over the
+ * server's life (later ones are closed at once), every wait is sliced and
+ * checks the stop flag, and tu_hostile_stop returns promptly.
+ *
+ * Ownership: payload bytes are copied by tu_hostile_start; strings returned
+ * by tu_hostile_base_url are owned by the server; tu_hostile_last_request and
+ * tu_hostile_request return new buffers the caller frees.
+ */
+#ifndef MH_TU_HOSTILE_H
+#define MH_TU_HOSTILE_H
+
+#include <stddef.h>
+
+#define TU_HOSTILE_MAX_CONNS 256
+
+typedef enum {
+    /* Answers each request with the payload bytes verbatim (a full HTTP
+     * answer, chunked or not, or anything at all), keeping the connection
+     * open for the next request. With a script, request k (counting over the
+     * whole server) gets answer min(k, count-1). */
+    TU_HOSTILE_RAW = 0,
+    /* Like RAW, but closes the connection after each answer. */
+    TU_HOSTILE_RAW_CLOSE,
+    /* 200 application/json with Content-Length `size` (default 50 MB), body
+     * generated on the fly in 64 KiB chunks. */
+    TU_HOSTILE_HUGE,
+    /* Like HUGE without Content-Length: the body ends when the connection
+     * closes, so only the client's running count can stop it. */
+    TU_HOSTILE_HUGE_UNSIZED,
+    /* Reads the request and never answers; holds the connection until stop. */
+    TU_HOSTILE_SILENT,
+    /* Sends the payload (headers + part of a body), then resets the
+     * connection (SO_LINGER 0 → RST). */
+    TU_HOSTILE_RESET,
+    /* Sends payload bytes (or built-in garbage when payload is NULL) that are
+     * not HTTP, then closes. */
+    TU_HOSTILE_GARBAGE,
+    /* Sends the payload one byte every drip_ms (default 100) and closes. */
+    TU_HOSTILE_DRIP,
+    /* 200 application/json whose body is `size` (default 100000) '[' then as
+     * many ']': valid JSON nested deeper than any sane parser allows. */
+    TU_HOSTILE_DEEP_JSON
+} tu_hostile_mode;
+
+typedef struct {
+    tu_hostile_mode mode;
+    const char *payload; /* the answer bytes (RAW, RESET, GARBAGE, DRIP) */
+    size_t len;
+    const char *const *script; /* RAW/RAW_CLOSE: several answers, NUL-terminated strings */
+    size_t script_count;
+    size_t size; /* HUGE: body bytes; DEEP_JSON: depth; 0 = default */
+    int drip_ms; /* DRIP: delay between bytes; 0 = 100 */
+} tu_hostile_opts;
+
+typedef struct tu_hostile tu_hostile;
+
+/* Starts a server answering every request with `len` payload bytes in the
+ * given mode. NULL when it cannot start. */
+tu_hostile *tu_hostile_start(tu_hostile_mode mode, const char *payload, size_t len);
+
+/* Starts a server with full options; NULL when it cannot start. */
+tu_hostile *tu_hostile_start_opts(const tu_hostile_opts *o);
+
+/* "http://127.0.0.1:PORT" (no trailing slash); owned by the server. */
+const char *tu_hostile_base_url(const tu_hostile *h);
+int tu_hostile_port(const tu_hostile *h);
+
+/* A copy of the raw bytes of the most recent complete request (NUL-terminated;
+ * *len set when len is non-NULL); NULL when none arrived yet. Caller frees. */
+char *tu_hostile_last_request(tu_hostile *h, size_t *len);
+
+/* A copy of request k (0-based, in arrival order; the first 64 are kept);
+ * NULL when there is no such request. Caller frees. */
+char *tu_hostile_request(tu_hostile *h, size_t k, size_t *len);
+
+/* Number of complete requests read, and of connections accepted, so far. */
+size_t tu_hostile_request_count(tu_hostile *h);
+size_t tu_hostile_connection_count(tu_hostile *h);
+
+/* Stops the server: closes every connection, joins every thread, frees all.
+ * NULL is a no-op. */
+void tu_hostile_stop(tu_hostile *h);
+
+/* A loopback port on which nothing listens (bound, then closed); 0 on error. */
+int tu_hostile_dead_port(void);
+
+#endif
