@@ -13,6 +13,44 @@
  * maxProperties, allOf, anyOf, oneOf, not, format (date-time, date, email,
  * uuid, uri, ipv4, ipv6, byte, int32, int64, float, double; unknown ignored),
  * readOnly/writeOnly by direction.
+ *
+ * Semantics worth knowing (OpenAPI 3.0.3, not JSON Schema 2020-12):
+ * - There is no "null" type. A typed schema accepts null only with
+ *   `nullable: true`; a nullable schema given null checks only `enum` (so the
+ *   common `nullable: true, allOf: [{$ref}]` idiom accepts null). A schema
+ *   without `type` places no type constraint, so null passes its type check
+ *   (other keywords such as enum or allOf still apply).
+ * - Keywords that only apply to one type (minLength, items, properties ...)
+ *   are checked only when the instance has the declared type, so a wrong type
+ *   is one violation, not many.
+ * - `integer` is judged exactly from the number's literal (1.0 and
+ *   12345678901234567890 are integers, 1.5 and true are not). minimum/maximum
+ *   compare doubles. multipleOf and enum/uniqueItems number equality are exact
+ *   on the decimal literals (0.3 is a multiple of 0.1; 1 equals 1.0).
+ * - `required` naming a readOnly property is not enforced for requests, nor a
+ *   writeOnly one for responses; a readOnly property present in a request (or
+ *   writeOnly in a response) is a violation (keyword readOnly/writeOnly).
+ *   The flags are read from the property's resolved schema.
+ * - pattern: PCRE2 with PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, unanchored search
+ *   like ECMA 262 RegExp.test. Compiled once; an uncompilable pattern is a
+ *   spec error (MH_ERR_SPEC at its pointer). Differences from ECMA 262: \d,
+ *   \w, \s and \b are ASCII-only in both (no PCRE2_UCP) except that PCRE2's
+ *   \s lacks some Unicode spaces ECMA includes; lookbehind is supported but
+ *   must be fixed-length in PCRE2; Unicode property escapes are \p{L} in both
+ *   but ECMA needs the u flag and spells scripts \p{Script=Greek} where PCRE2
+ *   writes \p{Greek}; PCRE2 accepts constructs ECMA rejects (possessive
+ *   quantifiers, atomic groups, \A, \z, (?i)). A match that hits PCRE2's
+ *   match limit (catastrophic backtracking) is reported as a pattern
+ *   violation saying so.
+ * - format: date-time/date/time (RFC 3339), email (dot-atom@domain), uuid,
+ *   uri (absolute, RFC 3986 characters), ipv4 (no leading zeros), ipv6,
+ *   byte (padded standard base64), int32/int64 (exact range), float/double
+ *   (any number). Unknown formats are ignored.
+ * - Unknown keywords (discriminator, xml, example ...) are ignored.
+ *
+ * Ownership: compiled schemas belong to the mh_spec that compiled them; the
+ * violation list belongs to the caller. Validation allocates nothing while a
+ * document is valid (pattern matching uses one match block per thread).
  */
 #ifndef MH_SCHEMA_H
 #define MH_SCHEMA_H
@@ -47,8 +85,8 @@ void mh_violations_clear(mh_violations *v);
 /* Frees everything the list owns; the struct itself is the caller's. */
 void mh_violations_free(mh_violations *v);
 /* Appends one violation (copies the strings). Returns 0, or -1 on OOM. */
-int mh_violations_add(mh_violations *v, const char *keyword, const char *pointer,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int mh_violations_add(mh_violations *v, const char *keyword, const char *pointer, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 
 /* Validates instance (a tree from mh_json_parse) against s, appending every
  * violation to out. Returns the number appended (0 = valid). s and instance
@@ -63,5 +101,44 @@ const cJSON *mh_schema_source(const mh_schema *s);
 /* The JSON pointer of the schema in its document, e.g.
  * "/components/schemas/ErrorResponse". Borrowed. */
 const char *mh_schema_location(const mh_schema *s);
+
+/* ---- Internal (mh__): the compiler, used by spec.c. ---------------------
+ * A schema set owns every schema compiled from one document, memoized by the
+ * resolved node, so each schema object is compiled once and recursive
+ * references become cycles in the graph. */
+typedef struct mh__schema_set mh__schema_set;
+
+/* New empty set over the document root (borrowed; must outlive the set).
+ * NULL on out-of-memory. */
+mh__schema_set *mh__schema_set_new(const cJSON *root);
+/* Frees the set and every schema in it. NULL is a no-op. */
+void mh__schema_set_free(mh__schema_set *set);
+
+/* Compiles the schema object node found at JSON pointer `at` (following its
+ * $ref chain) and everything it reaches. *out is owned by the set. Errors:
+ * MH_ERR_REF (dangling, non-local or cyclic $ref, pointer set), MH_ERR_SPEC
+ * (bad keyword value or pattern, pointer set), MH_ERR_NOMEM. */
+mh_status mh__schema_compile(mh__schema_set *set, const cJSON *node, const char *at,
+                             const mh_schema **out, mh_error *err);
+
+/* Rejects graphs where a schema reaches itself through allOf/anyOf/oneOf/not
+ * only (no keyword that descends into the instance): validating those would
+ * never end. MH_ERR_REF naming the schema's pointer. */
+mh_status mh__schema_set_check_cycles(mh__schema_set *set, mh_error *err);
+
+/* Follows node's $ref chain (node itself when it has no $ref). On success
+ * *target is the resolved node and, when target_ptr is non-NULL, *target_ptr a
+ * new malloc'd JSON pointer of it (caller frees). Errors: MH_ERR_REF for
+ * non-local, malformed, dangling or cyclic refs (err pointer: at + "/$ref"). */
+mh_status mh__ref_follow(const cJSON *root, const cJSON *node, const char *at, const cJSON **target,
+                         char **target_ptr, mh_error *err);
+
+/* Resolves a JSON pointer ("" = root, "/a/b~1c") in root; NULL if absent or
+ * malformed. */
+const cJSON *mh__pointer_get(const cJSON *root, const char *pointer);
+
+/* base + "/" + token with ~ and / escaped (RFC 6901); new malloc'd string or
+ * NULL on out-of-memory. */
+char *mh__pointer_append(const char *base, const char *token);
 
 #endif

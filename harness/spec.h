@@ -36,11 +36,11 @@ typedef struct {
 } mh_response;
 
 typedef struct {
-    const char *method;  /* upper case: "POST" */
-    const char *path;    /* "/openapi/personalTag" */
-    const char *id;      /* "POST /openapi/personalTag" */
+    const char *method;       /* upper case: "POST" */
+    const char *path;         /* "/openapi/personalTag" */
+    const char *id;           /* "POST /openapi/personalTag" */
     const char *operation_id; /* NULL when absent */
-    int path_line;       /* line of the path key in the document, 0 if unknown */
+    int path_line;            /* line of the path key in the document, 0 if unknown */
     const mh_param *params;
     size_t param_count;
     int body_required;
