@@ -151,8 +151,8 @@ static size_t schema_findings(const mh_schema *s, const cJSON *tree, unsigned lo
     mh_violations v = {0};
     size_t n = mh_schema_validate(s, tree, MH_DIR_RESPONSE, &v);
     for (size_t i = 0; i < v.count; i++)
-        add(r, enabled, "response_schema_conformance", v.items[i].pointer, "%s (%s)",
-            v.items[i].message, v.items[i].keyword);
+        add(r, enabled, "response_schema_conformance", v.items[i].pointer, "%s",
+            v.items[i].message);
     mh_violations_free(&v);
     return n;
 }
