@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "json_strict.h"
@@ -14,6 +15,7 @@
 
 #define DEFAULT_OP "POST /openapi/personalTag"
 #define HUGE_ANSWER_BYTES (8u << 20)
+#define UPLOAD_ABORT_BYTES (64ull << 20) /* close connections uploading more */
 
 /* ---- per-connection request state ---- */
 
@@ -21,6 +23,7 @@ typedef struct {
     char *buf; /* at most MH_REFSERVER_MAX_BODY bytes of the body */
     size_t len, cap;
     int too_large;
+    unsigned long long uploaded; /* body bytes received, kept or not */
     double t0;
     int bot_params;
     const char *bot_id;
@@ -132,6 +135,17 @@ static enum MHD_Result answer(mh_refserver *s, struct MHD_Connection *conn, cons
     return r;
 }
 
+/* 1 when the request announces a body over the cap and waits for
+ * "100 Continue" before sending it. */
+static int expects_oversized_body(struct MHD_Connection *conn)
+{
+    const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+    const char *length =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return expect && strcasecmp(expect, "100-continue") == 0 && length &&
+           strtoull(length, NULL, 10) > MH_REFSERVER_MAX_BODY;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -143,12 +157,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_NO;
         rs->t0 = mh__now_mono();
         *con_cls = rs;
-        return MHD_YES;
+        if (!expects_oversized_body(conn))
+            return MHD_YES;
+        /* the client waits for 100 Continue: answer now (the size check
+         * needs headers only) and it never sends the body */
+        rs->too_large = 1;
+        return answer(cls, conn, url, method, rs);
     }
     if (*upload_data_size) {
+        rs->uploaded += *upload_data_size;
         append_upload(rs, upload_data, *upload_data_size);
         *upload_data_size = 0;
-        return MHD_YES;
+        /* MHD cannot answer in the middle of an upload, so the rest of an
+         * oversized body is read and dropped; past a hard bound the
+         * connection is closed instead of reading forever */
+        return rs->uploaded > UPLOAD_ABORT_BYTES ? MHD_NO : MHD_YES;
     }
     return answer(cls, conn, url, method, rs);
 }
