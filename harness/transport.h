@@ -87,10 +87,10 @@ mh_status mh_transport_run(mh_transport *t, mh_case *const *cases, size_t n,
  * with mh_exchange_clear). *x is zeroed first. Returns as mh_transport_run. */
 mh_status mh_transport_send_one(mh_transport *t, const mh_case *c, mh_exchange *x, mh_error *err);
 
-/* The request target that goes on the request line for a case target: the
- * base URL's path joined with target without doubling the slash. Borrowed
- * base path handling is the transport's; the result is new (caller frees),
- * NULL on OOM. Exposed for the runner's --list-cases and for tests. */
+/* The request target put on the request line for a case target: the base
+ * URL's path (trailing slashes dropped) followed by target verbatim. Returns
+ * a new string the caller frees, NULL on OOM. Exposed so the runner can show
+ * exactly what is sent (--list-cases) and for tests. */
 char *mh_transport_request_target(const mh_transport *t, const char *target);
 
 #endif

@@ -670,6 +670,110 @@ START_TEST(transport_slow_drip_times_out)
 }
 END_TEST
 
+START_TEST(transport_send_target_verbatim)
+{
+    const char *targets[] = {"/a/../b/./c?x=%zz&y=%20&&z==", "/p?q=\xc3\xa9&botId=&botId=a",
+                             "/p//double?", "/p;matrix=1?a=b"};
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        mh_case *c = make_case("GET", targets[i], NULL, 0);
+        mh_exchange x;
+        size_t len;
+        char *req = request_for(NULL, c, &x, &len);
+        char line[256];
+        snprintf(line, sizeof line, "GET /api%s HTTP/1.1\r\n", targets[i]);
+        ck_assert_msg(strncmp(req, line, strlen(line)) == 0, "sent: %.60s", req);
+        free(req);
+        mh_exchange_clear(&x);
+        mh_case_free(c);
+    }
+}
+END_TEST
+
+START_TEST(transport_head_answer_has_no_body)
+{
+    static const char raw[] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
+    tu_hostile *h = tu_hostile_start(TU_HOSTILE_RAW, raw, sizeof raw - 1);
+    mh_case *c = make_case("HEAD", "/p", NULL, 0);
+    mh_exchange x;
+    exchange_with(h, NULL, c, &x);
+    ck_assert_int_eq(x.error, MH_XFER_OK);
+    ck_assert_int_eq(x.status, 200);
+    ck_assert_uint_eq(x.body_len, 0);
+    char *req = tu_hostile_last_request(h, NULL);
+    ck_assert_int_eq(strncmp(req, "HEAD /api/p HTTP/1.1\r\n", 22), 0);
+    free(req);
+    tu_hostile_stop(h);
+    mh_exchange_clear(&x);
+    mh_case_free(c);
+}
+END_TEST
+
+START_TEST(transport_oversized_headers_too_large)
+{
+    size_t n = 400, line = 1000;
+    char *raw = malloc(n * line + 128);
+    ck_assert_ptr_nonnull(raw);
+    size_t off = (size_t)sprintf(raw, "HTTP/1.1 200 OK\r\n");
+    for (size_t i = 0; i < n; i++) {
+        off += (size_t)sprintf(raw + off, "X-H%03zu: ", i);
+        memset(raw + off, 'v', line - 12);
+        off += line - 12;
+        memcpy(raw + off, "\r\n", 2);
+        off += 2;
+    }
+    off += (size_t)sprintf(raw + off, "Content-Length: 0\r\n\r\n");
+    tu_hostile *h = tu_hostile_start(TU_HOSTILE_RAW_CLOSE, raw, off);
+    free(raw);
+    mh_exchange x;
+    fail_with(h, NULL, 5000, 0, &x);
+    ck_assert_msg(x.error == MH_XFER_TOO_LARGE, "got %s", mh_xfer_error_name(x.error));
+    tu_hostile_stop(h);
+    mh_exchange_clear(&x);
+}
+END_TEST
+
+START_TEST(transport_https_to_plain_server_is_tls_error)
+{
+    tu_hostile_opts ho = {.mode = TU_HOSTILE_GARBAGE, .speak_first = 1};
+    tu_hostile *h = tu_hostile_start_opts(&ho);
+    char base[64];
+    snprintf(base, sizeof base, "https://127.0.0.1:%d", tu_hostile_port(h));
+    mh_exchange x;
+    double took = fail_with(NULL, base, 3000, 0, &x);
+    ck_assert_msg(x.error == MH_XFER_TLS, "got %s: %s", mh_xfer_error_name(x.error),
+                  x.error_text ? x.error_text : "");
+    ck_assert_msg(took < 2000, "took %.0f ms", took);
+    tu_hostile_stop(h);
+    mh_exchange_clear(&x);
+}
+END_TEST
+
+START_TEST(transport_run_server_closing_each_connection)
+{
+    enum { N = 12 };
+    tu_hostile *h = tu_hostile_start(TU_HOSTILE_RAW_CLOSE, OK_JSON, strlen(OK_JSON));
+    mh_transport_opts o;
+    mh_transport_opts_default(&o);
+    o.concurrency = 3;
+    mh_transport *t = make_transport(tu_hostile_base_url(h), &o);
+    mh_case **cs = make_cases(N);
+    collect col;
+    collect_init(&col, N);
+    mh_error err;
+    ck_assert_int_eq(mh_transport_run(t, cs, N, on_done, &col, NULL, &err), MH_OK);
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_int_eq(col.seen[i], 1);
+        ck_assert_int_eq(col.xs[i].error, MH_XFER_OK);
+        ck_assert_int_eq(col.xs[i].status, 200);
+    }
+    ck_assert_uint_eq(tu_hostile_connection_count(h), N);
+    collect_free(&col);
+    free_cases(cs, N);
+    mh_transport_free(t);
+    tu_hostile_stop(h);
+}
+END_TEST
+
 /* ---- 429 --------------------------------------------------------------------------- */
 
 static const char ANSWER_429[] = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
@@ -800,6 +904,93 @@ START_TEST(transport_stop_flag_interrupts)
 }
 END_TEST
 
+/* "/slow" is always rate limited with Retry-After: 1; anything else is fine. */
+static char *route_slow(void *ctx, size_t k, const char *req, size_t len, size_t *out_len)
+{
+    (void)ctx;
+    (void)k;
+    (void)len;
+    const char *a = strncmp(req, "POST /slow ", 11) == 0 ? ANSWER_429 : OK_JSON;
+    *out_len = strlen(a);
+    return strdup(a);
+}
+
+typedef struct {
+    double t0;
+    double fast_done_ms, slow_done_ms;
+    int fast_status, slow_status, slow_attempts;
+    int count;
+} timing;
+
+static void on_timed(void *ctx, size_t index, mh_exchange *x)
+{
+    timing *tm = ctx;
+    double at = wall_ms() - tm->t0;
+    if (index == 0) {
+        tm->slow_done_ms = at;
+        tm->slow_status = x->status;
+        tm->slow_attempts = x->attempts;
+    } else {
+        tm->fast_done_ms = at > tm->fast_done_ms ? at : tm->fast_done_ms;
+        tm->fast_status = x->status;
+    }
+    tm->count++;
+    mh_exchange_clear(x);
+}
+
+START_TEST(transport_429_wait_does_not_block_others)
+{
+    tu_hostile_opts ho = {.mode = TU_HOSTILE_RAW, .answer_fn = route_slow};
+    tu_hostile *h = tu_hostile_start_opts(&ho);
+    mh_transport_opts o;
+    mh_transport_opts_default(&o);
+    o.concurrency = 2;
+    o.max_429_retries = 1;
+    mh_transport *t = make_transport(tu_hostile_base_url(h), &o);
+    mh_case *cs[4] = {make_case("POST", "/slow", "{}", 2), make_case("POST", "/f1", "{}", 2),
+                      make_case("POST", "/f2", "{}", 2), make_case("POST", "/f3", "{}", 2)};
+    timing tm = {.t0 = wall_ms()};
+    mh_error err;
+    ck_assert_int_eq(mh_transport_run(t, cs, 4, on_timed, &tm, NULL, &err), MH_OK);
+    ck_assert_int_eq(tm.count, 4);
+    ck_assert_int_eq(tm.fast_status, 200);
+    ck_assert_int_eq(tm.slow_status, 429);
+    ck_assert_int_eq(tm.slow_attempts, 2);
+    ck_assert_msg(tm.fast_done_ms < 500, "fast cases waited: %.0f ms", tm.fast_done_ms);
+    ck_assert_msg(tm.slow_done_ms >= 900, "slow case did not wait: %.0f ms", tm.slow_done_ms);
+    for (size_t i = 0; i < 4; i++)
+        mh_case_free(cs[i]);
+    mh_transport_free(t);
+    tu_hostile_stop(h);
+}
+END_TEST
+
+START_TEST(transport_stop_during_retry_wait)
+{
+    tu_hostile *h = tu_hostile_start(TU_HOSTILE_RAW, ANSWER_429, strlen(ANSWER_429));
+    mh_transport *t = make_transport(tu_hostile_base_url(h), NULL);
+    mh_case **cs = make_cases(1);
+    collect col;
+    collect_init(&col, 1);
+    volatile int stop = 0;
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, raise_stop, (void *)&stop), 0);
+    mh_error err;
+    double t0 = wall_ms();
+    ck_assert_int_eq(mh_transport_run(t, cs, 1, on_done, &col, &stop, &err), MH_OK);
+    double took = wall_ms() - t0;
+    pthread_join(th, NULL);
+    ck_assert_msg(took < 800, "stop not honoured during a retry wait: %.0f ms", took);
+    ck_assert_int_eq(col.seen[0], 1);
+    ck_assert_int_eq(col.xs[0].error, MH_XFER_OTHER);
+    ck_assert_str_eq(col.xs[0].error_text, "interrupted");
+    collect_free(&col);
+    free_cases(cs, 1);
+    mh_transport_free(t);
+    tu_hostile_stop(h);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("transport");
@@ -834,6 +1025,13 @@ static Suite *make_suite(void)
     tcase_add_test(tc, transport_429_always_rate_limited);
     tcase_add_test(tc, transport_429_without_retry_after_backs_off);
     tcase_add_test(tc, transport_stop_flag_interrupts);
+    tcase_add_test(tc, transport_send_target_verbatim);
+    tcase_add_test(tc, transport_head_answer_has_no_body);
+    tcase_add_test(tc, transport_oversized_headers_too_large);
+    tcase_add_test(tc, transport_https_to_plain_server_is_tls_error);
+    tcase_add_test(tc, transport_run_server_closing_each_connection);
+    tcase_add_test(tc, transport_429_wait_does_not_block_others);
+    tcase_add_test(tc, transport_stop_during_retry_wait);
     suite_add_tcase(s, tc);
     return s;
 }

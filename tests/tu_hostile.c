@@ -30,8 +30,9 @@ struct tu_hostile {
     atomic_int stopping;
     pthread_t acceptor;
     pthread_mutex_t mu;
-    pthread_t conns[TU_HOSTILE_MAX_CONNS];
-    size_t nconns;
+    struct conn *live[TU_HOSTILE_MAX_CONNS]; /* connections whose thread is not joined */
+    size_t nlive;
+    size_t nconns; /* accepted over the server's life */
     char *reqs[KEPT_REQUESTS];
     size_t req_lens[KEPT_REQUESTS];
     char *last;
@@ -41,9 +42,11 @@ struct tu_hostile {
     char url[64];
 };
 
-typedef struct {
+typedef struct conn {
     tu_hostile *h;
     int fd;
+    pthread_t thread;
+    atomic_int finished;
     char *buf; /* bytes read and not yet consumed as a request */
     size_t len, cap;
 } conn;
@@ -137,13 +140,19 @@ static void record(tu_hostile *h, const char *p, size_t n, size_t *index)
 
 /* Reads one whole request and records it: 1 read, 0 peer closed or idle,
  * -1 stopping or error. */
-static int read_request(conn *c, size_t *index)
+static int read_request(conn *c, size_t *index, char **req, size_t *req_len)
 {
     int idle = 0;
     for (;;) {
         size_t total = complete_request(c);
         if (total > 0) {
             record(c->h, c->buf, total, index);
+            *req = malloc(total + 1);
+            if (!*req)
+                return -1;
+            memcpy(*req, c->buf, total);
+            (*req)[total] = '\0';
+            *req_len = total;
             memmove(c->buf, c->buf + total, c->len - total);
             c->len -= total;
             return 1;
@@ -246,20 +255,31 @@ static const char *answer(const tu_hostile *h, size_t k, size_t *len)
     return h->payload;
 }
 
+/* Sends what the test's callback computed for this request. */
+static int serve_computed(tu_hostile *h, int fd, size_t k, const char *req, size_t req_len)
+{
+    size_t len = 0;
+    char *a = h->o.answer_fn(h->o.answer_ctx, k, req, req_len, &len);
+    if (!a)
+        return 0;
+    int ok = send_all(h, fd, a, len) == 0;
+    free(a);
+    return ok && h->o.mode == TU_HOSTILE_RAW;
+}
+
 /* Serves one request; 1 to keep the connection for another, 0 to close. */
-static int serve_one(tu_hostile *h, int fd, size_t k)
+static int serve_one(tu_hostile *h, int fd, size_t k, const char *req, size_t req_len)
 {
     static const char garbage[] = "\x00\xff\xfe garbage, not HTTP \x01\x02\r\n\r\n";
     size_t len;
     const char *a;
     switch (h->o.mode) {
     case TU_HOSTILE_RAW:
-        a = answer(h, k, &len);
-        return send_all(h, fd, a, len) == 0;
     case TU_HOSTILE_RAW_CLOSE:
+        if (h->o.answer_fn)
+            return serve_computed(h, fd, k, req, req_len);
         a = answer(h, k, &len);
-        send_all(h, fd, a, len);
-        return 0;
+        return send_all(h, fd, a, len) == 0 && h->o.mode == TU_HOSTILE_RAW;
     case TU_HOSTILE_HUGE:
     case TU_HOSTILE_HUGE_UNSIZED:
         send_huge(h, fd, h->o.mode == TU_HOSTILE_HUGE);
@@ -291,13 +311,41 @@ static int serve_one(tu_hostile *h, int fd, size_t k)
 static void *conn_main(void *arg)
 {
     conn *c = arg;
-    size_t k;
-    while (read_request(c, &k) == 1 && serve_one(c->h, c->fd, k))
-        ;
+    size_t k, len;
+    char *req = NULL;
+    if (c->h->o.speak_first)
+        serve_one(c->h, c->fd, 0, "", 0);
+    while (!c->h->o.speak_first && read_request(c, &k, &req, &len) == 1) {
+        int again = serve_one(c->h, c->fd, k, req, len);
+        free(req);
+        if (!again)
+            break;
+    }
     close(c->fd);
+    c->fd = -1;
+    atomic_store(&c->finished, 1);
+    return NULL;
+}
+
+static void join_conn(conn *c)
+{
+    pthread_join(c->thread, NULL);
     free(c->buf);
     free(c);
-    return NULL;
+}
+
+/* Joins the connection threads that have finished; with all set, every one
+ * (the caller has made them finish). Only the acceptor or stop call this. */
+static void reap(tu_hostile *h, int all)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < h->nlive; i++) {
+        if (all || atomic_load(&h->live[i]->finished))
+            join_conn(h->live[i]);
+        else
+            h->live[kept++] = h->live[i];
+    }
+    h->nlive = kept;
 }
 
 static void accept_one(tu_hostile *h)
@@ -306,21 +354,21 @@ static void accept_one(tu_hostile *h)
     if (fd < 0)
         return;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    conn *c = calloc(1, sizeof *c);
-    pthread_mutex_lock(&h->mu);
-    int ok = c && h->nconns < TU_HOSTILE_MAX_CONNS;
-    if (ok) {
+    reap(h, 0);
+    conn *c = h->nlive < TU_HOSTILE_MAX_CONNS ? calloc(1, sizeof *c) : NULL;
+    if (c) {
         c->h = h;
         c->fd = fd;
-        ok = pthread_create(&h->conns[h->nconns], NULL, conn_main, c) == 0;
-        if (ok)
+        if (pthread_create(&c->thread, NULL, conn_main, c) == 0) {
+            h->live[h->nlive++] = c;
+            pthread_mutex_lock(&h->mu);
             h->nconns++;
+            pthread_mutex_unlock(&h->mu);
+            return;
+        }
     }
-    pthread_mutex_unlock(&h->mu);
-    if (!ok) {
-        close(fd);
-        free(c);
-    }
+    close(fd);
+    free(c);
 }
 
 static void *accept_main(void *arg)
@@ -471,6 +519,17 @@ size_t tu_hostile_request_count(tu_hostile *h)
     return n;
 }
 
+int tu_hostile_wait_requests(tu_hostile *h, size_t n, int timeout_ms)
+{
+    for (int waited = 0;; waited += 10) {
+        if (tu_hostile_request_count(h) >= n)
+            return 0;
+        if (waited >= timeout_ms)
+            return -1;
+        usleep(10 * 1000);
+    }
+}
+
 size_t tu_hostile_connection_count(tu_hostile *h)
 {
     pthread_mutex_lock(&h->mu);
@@ -487,9 +546,8 @@ void tu_hostile_stop(tu_hostile *h)
     ssize_t w = write(h->stop_pipe[1], "x", 1);
     (void)w;
     pthread_join(h->acceptor, NULL);
-    /* The acceptor is gone, so nconns no longer changes. */
-    for (size_t i = 0; i < h->nconns; i++)
-        pthread_join(h->conns[i], NULL);
+    /* The acceptor is gone, so the live list no longer changes. */
+    reap(h, 1);
     close(h->listen_fd);
     close(h->stop_pipe[0]);
     close(h->stop_pipe[1]);

@@ -4,9 +4,10 @@
  * its own thread with one scripted behaviour. Each request is read whole
  * (headers up to the blank line, then Content-Length bytes of body) and
  * recorded byte for byte, so tests can assert exactly what a client sent.
- * Everything is bounded: at most TU_HOSTILE_MAX_CONNS connections over the
- * server's life (later ones are closed at once), every wait is sliced and
- * checks the stop flag, and tu_hostile_stop returns promptly.
+ * Everything is bounded: at most TU_HOSTILE_MAX_CONNS connections at once
+ * (more are closed at once; finished ones are reaped), every wait is sliced
+ * and checks the stop flag, an idle connection is dropped after 30 s, and
+ * tu_hostile_stop returns promptly.
  *
  * Ownership: payload bytes are copied by tu_hostile_start; strings returned
  * by tu_hostile_base_url are owned by the server; tu_hostile_last_request and
@@ -48,14 +49,26 @@ typedef enum {
     TU_HOSTILE_DEEP_JSON
 } tu_hostile_mode;
 
+/* Computes the answer to request k (0-based over the server's life) from its
+ * raw bytes: returns a new malloc'd buffer (the server frees it) of *out_len
+ * bytes, or NULL to close the connection without answering. Runs on a
+ * connection thread, possibly several at once: it must be thread-safe. */
+typedef char *(*tu_hostile_answer_fn)(void *ctx, size_t k, const char *req, size_t len,
+                                      size_t *out_len);
+
 typedef struct {
     tu_hostile_mode mode;
     const char *payload; /* the answer bytes (RAW, RESET, GARBAGE, DRIP) */
     size_t len;
     const char *const *script; /* RAW/RAW_CLOSE: several answers, NUL-terminated strings */
     size_t script_count;
-    size_t size; /* HUGE: body bytes; DEEP_JSON: depth; 0 = default */
-    int drip_ms; /* DRIP: delay between bytes; 0 = 100 */
+    size_t size;                    /* HUGE: body bytes; DEEP_JSON: depth; 0 = default */
+    int drip_ms;                    /* DRIP: delay between bytes; 0 = 100 */
+    tu_hostile_answer_fn answer_fn; /* RAW/RAW_CLOSE: overrides payload and script */
+    void *answer_ctx;
+    int speak_first; /* answer once as soon as a connection opens, without
+                        reading a request (a server that talks first, or a
+                        plain-text answer to a TLS client); then close */
 } tu_hostile_opts;
 
 typedef struct tu_hostile tu_hostile;
@@ -82,6 +95,9 @@ char *tu_hostile_request(tu_hostile *h, size_t k, size_t *len);
 /* Number of complete requests read, and of connections accepted, so far. */
 size_t tu_hostile_request_count(tu_hostile *h);
 size_t tu_hostile_connection_count(tu_hostile *h);
+
+/* Waits until at least n requests arrived: 0, or -1 after timeout_ms. */
+int tu_hostile_wait_requests(tu_hostile *h, size_t n, int timeout_ms);
 
 /* Stops the server: closes every connection, joins every thread, frees all.
  * NULL is a no-op. */
