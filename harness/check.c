@@ -397,7 +397,9 @@ static mh_outcome outcome_of(const mh_result *r)
     }
     if (err)
         return MH_OUTCOME_FAILED;
-    if (r->exchange.rate_limited)
+    /* A final 429 means the case was never judged by the server, whether or
+     * not the transport's retry budget ran out. */
+    if (r->exchange.rate_limited || r->exchange.status == 429)
         return MH_OUTCOME_INCONCLUSIVE;
     return warn ? MH_OUTCOME_WARNING : MH_OUTCOME_PASSED;
 }

@@ -71,7 +71,8 @@ int mh_check_enabled(unsigned long long mask, const char *name);
 
 /* Judges r->exchange against r->kase (its suite and operation) and appends
  * the findings to r; sets r->outcome: failed when any error-severity finding,
- * else inconclusive when the exchange stayed rate limited, else warning when
+ * else inconclusive when the exchange stayed rate limited (rate_limited set or
+ * a final 429), else warning when
  * any warning, else passed. Disabled checks never produce findings. o may be
  * NULL (all checks, no secrets, no time limit). Out of memory may drop
  * findings but never crashes. */

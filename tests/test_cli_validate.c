@@ -1,7 +1,9 @@
 /* test_cli_validate.c — `manta-harness validate` end to end: exact output
  * lines and exit codes (0 valid, 1 invalid, 2 usage). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -257,6 +259,30 @@ START_TEST(cli_validate_unreadable_inputs_exit2)
 }
 END_TEST
 
+START_TEST(cli_validate_binary_input_nul_byte)
+{
+    const char *a[] = {"mh", "validate", "--schema", "BasicSuccessResponse", V "nul-byte.json",
+                       NULL};
+    expect(a, NULL, 1,
+           "response_schema_conformance: : expected strict RFC 8259 JSON, got nul_byte at 1:29: "
+           "raw NUL byte in a string\n");
+}
+END_TEST
+
+START_TEST(cli_validate_input_over_limit_exit2)
+{
+    char path[] = "/tmp/mh-validate-big-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    /* Sparse: 64 MiB + 1 byte of zeros costs no disk. */
+    ck_assert_int_eq(ftruncate(fd, 64L * 1024 * 1024 + 1), 0);
+    close(fd);
+    const char *a[] = {"mh", "validate", "--schema", "ErrorResponse", path, NULL};
+    expect_usage(a, NULL, "larger than the 64 MiB input limit");
+    unlink(path);
+}
+END_TEST
+
 START_TEST(cli_validate_help_exit0)
 {
     const char *a[] = {"mh", "validate", "--help", NULL};
@@ -286,6 +312,8 @@ static Suite *make_suite(void)
     tcase_add_test(t, cli_validate_usage_errors_exit2);
     tcase_add_test(t, cli_validate_unknown_names_exit2);
     tcase_add_test(t, cli_validate_unreadable_inputs_exit2);
+    tcase_add_test(t, cli_validate_binary_input_nul_byte);
+    tcase_add_test(t, cli_validate_input_over_limit_exit2);
     tcase_add_test(t, cli_validate_help_exit0);
     suite_add_tcase(s, t);
     return s;
