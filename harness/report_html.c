@@ -272,12 +272,16 @@ static void latency_chart(FILE *f, const mh_run *run)
         int x = 10 + b * bw;
         fprintf(f,
                 "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#4a7ebb\">"
-                "<title>%s ms: %zu</title></rect>\n",
-                x, top + chart_h - h, bw - 6, h, labels[b], count[b]);
+                "<title>",
+                x, top + chart_h - h, bw - 6, h);
+        mh__report_xml_escape(f, labels[b], strlen(labels[b]), 0);
+        fprintf(f, " ms: %zu</title></rect>\n", count[b]);
         if (count[b])
             fprintf(f, "<text x=\"%d\" y=\"%.1f\">%zu</text>\n", x + 2, top + chart_h - h - 4,
                     count[b]);
-        fprintf(f, "<text x=\"%d\" y=\"%d\">%s</text>\n", x, top + chart_h + 16, labels[b]);
+        fprintf(f, "<text x=\"%d\" y=\"%d\">", x, top + chart_h + 16);
+        mh__report_xml_escape(f, labels[b], strlen(labels[b]), 0);
+        fputs("</text>\n", f);
     }
     fputs("</svg>\n", f);
 }
