@@ -1,7 +1,6 @@
 /* check.c — the checks of DESIGN.md (contract: check.h). */
 #include "check.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,9 @@
 
 #include "json_strict.h"
 #include "schema.h"
+
+/* Schema findings listed per body before the rest are only counted. */
+#define MAX_SCHEMA_FINDINGS 100
 
 int mh_check_index(const char *name)
 {
@@ -25,6 +27,15 @@ int mh_check_enabled(unsigned long long mask, const char *name)
     if (i < 0)
         return 0;
     return mask == 0 || (mask & (1ULL << i)) != 0;
+}
+
+/* "a, b, c" of every check name, truncated to fit n. */
+static void known_checks(char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < mh_check_count && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", mh_checks[i].name);
 }
 
 mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_error *err)
@@ -50,11 +61,12 @@ mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_err
             name[n] = '\0';
             i = mh_check_index(name);
         }
-        if (i < 0)
-            return mh_error_set(err, MH_ERR_USAGE,
-                                "--checks: unknown check '%.*s' (known: not_a_server_error, "
-                                "status_code_conformance, content_type_conformance, ...)",
-                                (int)(n > 64 ? 64 : n), start);
+        if (i < 0) {
+            char known[400];
+            known_checks(known, sizeof known);
+            return mh_error_set(err, MH_ERR_USAGE, "--checks: unknown check '%.*s' (known: %s)",
+                                (int)(n > 64 ? 64 : n), start, known);
+        }
         m |= 1ULL << i;
     }
     if (m == 0)
@@ -150,9 +162,15 @@ static size_t schema_findings(const mh_schema *s, const cJSON *tree, unsigned lo
 {
     mh_violations v = {0};
     size_t n = mh_schema_validate(s, tree, MH_DIR_RESPONSE, &v);
-    for (size_t i = 0; i < v.count; i++)
+    /* A hostile body can break the schema a million times; a report needs
+     * the first ones and the count. */
+    size_t shown = v.count < MAX_SCHEMA_FINDINGS ? v.count : MAX_SCHEMA_FINDINGS;
+    for (size_t i = 0; i < shown; i++)
         add(r, enabled, "response_schema_conformance", v.items[i].pointer, "%s",
             v.items[i].message);
+    if (v.count > shown)
+        add(r, enabled, "response_schema_conformance", "", "%zu more schema violations not listed",
+            v.count - shown);
     mh_violations_free(&v);
     return n;
 }

@@ -15,7 +15,7 @@
  * - A strict-JSON rejection of the body is one response_schema_conformance
  *   finding naming the rule ("trailing_data", "bom", ...) and line:col; a
  *   schema violation is one finding per violation with its JSON pointer as
- *   the finding's path.
+ *   the finding's path (the first 100; one more finding counts the rest).
  * - A response that declares no content and answers an empty body is fine;
  *   a non-empty body there is a content_type_conformance finding.
  * - The methods suite is judged only by unsupported_method,

@@ -332,6 +332,7 @@ START_TEST(check_parse_list_known_and_unknown)
     ck_assert_uint_eq(m, 42);
     ck_assert_ptr_nonnull(strstr(err.message, "bogus_check"));
     ck_assert_ptr_nonnull(strstr(err.message, "--checks"));
+    ck_assert_ptr_nonnull(strstr(err.message, "allow_header_conformance"));
     ck_assert_int_eq(mh_check_parse_list("", &m, &err), MH_ERR_USAGE);
     ck_assert_ptr_nonnull(strstr(err.message, "--checks"));
 }
@@ -418,7 +419,10 @@ static const char *const synthetic =
     "}}},"
     "   \"default\":{\"description\":\"err\",\"content\":{\"application/problem+json\":"
     "{\"schema\":{\"type\":\"object\",\"required\":[\"title\"]}},\"text/plain\":{}}}"
-    "}}}}}";
+    "}}},"
+    "\"/many\":{\"get\":{\"responses\":{\"200\":{\"description\":\"ok\",\"content\":"
+    "{\"application/json\":{\"schema\":{\"type\":\"array\",\"items\":{\"type\":"
+    "\"integer\"}}}}}}}}}}";
 
 static mh_spec *load_synthetic(void)
 {
@@ -466,6 +470,33 @@ START_TEST(check_synthetic_ranges_default_and_no_content)
         1);
     ck_assert_uint_eq(response_findings(op, 400, "text/plain", "not json at all", NULL), 0);
     ck_assert_uint_eq(response_findings(op, 400, NULL, "x", "content_type_conformance"), 1);
+    mh_spec_free(s);
+}
+END_TEST
+
+START_TEST(check_schema_findings_capped)
+{
+    mh_spec *s = load_synthetic();
+    const mh_operation *op = mh_spec_find_operation(s, "GET /many", NULL);
+    ck_assert_ptr_nonnull(op);
+    char body[2048] = "[";
+    for (int i = 0; i < 150; i++)
+        strcat(body, i ? ",\"x\"" : "\"x\"");
+    strcat(body, "]");
+    mh_result r;
+    memset(&r, 0, sizeof r);
+    mh_check_response(op, 200, JSON, body, strlen(body), 0, &r);
+    ck_assert_uint_eq(r.finding_count, 101);
+    ck_assert_str_eq(r.findings[0].path, "/0");
+    ck_assert_str_eq(r.findings[99].path, "/99");
+    ck_assert_str_eq(r.findings[100].path, "");
+    ck_assert_ptr_nonnull(strstr(r.findings[100].message, "50 more"));
+    mh_result_clear(&r);
+    /* Under the cap: every violation listed, nothing counted. */
+    memset(&r, 0, sizeof r);
+    mh_check_response(op, 200, JSON, "[\"a\",2,\"b\"]", 11, 0, &r);
+    ck_assert_uint_eq(r.finding_count, 2);
+    mh_result_clear(&r);
     mh_spec_free(s);
 }
 END_TEST
@@ -567,6 +598,7 @@ static Suite *make_suite(void)
     tcase_add_test(t, check_deep_nesting_rejected);
     tcase_add_test(t, check_synthetic_ranges_default_and_no_content);
     tcase_add_test(t, check_allow_lists_every_declared_method);
+    tcase_add_test(t, check_schema_findings_capped);
     tcase_add_test(t, check_null_opts_all_checks_on);
     tcase_add_test(t, check_secret_json_escaped_in_body_detected);
     suite_add_tcase(s, t);
