@@ -314,62 +314,61 @@ mh_status mh__ref_follow(const cJSON *root, const cJSON *node, const char *at, c
 {
     const cJSON *seen[MH_REF_CHAIN_MAX];
     size_t nseen = 0;
-    char *cur_ptr = strdup(at);
-    char *cur_at = strdup(at);
+    char *cur = strdup(at); /* pointer of node */
+    if (!cur)
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     mh_status st = MH_OK;
-    if (!cur_ptr || !cur_at) {
-        st = mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-        goto done;
-    }
     for (;;) {
         const cJSON *ref = cJSON_IsObject(node) ? mh_json_get(node, "$ref") : NULL;
         if (!ref)
             break;
         if (!cJSON_IsString(ref)) {
-            st = ref_error(err, MH_ERR_REF, cur_at, "$ref must be a string%s", "");
+            st = ref_error(err, MH_ERR_REF, cur, "$ref must be a string%s", "");
             goto done;
         }
         const char *r = ref->valuestring;
         if (r[0] != '#') {
-            st = ref_error(err, MH_ERR_REF, cur_at,
+            st = ref_error(err, MH_ERR_REF, cur,
                            "unsupported non-local $ref \"%s\": only local \"#/...\" references "
                            "are supported",
                            r);
             goto done;
         }
         for (size_t i = 0; i < nseen; i++) {
-            if (seen[i] == node || nseen + 1 >= MH_REF_CHAIN_MAX) {
-                st = ref_error(err, MH_ERR_REF, cur_at, "$ref cycle through \"%s\"", r);
+            if (seen[i] == node) {
+                st = ref_error(err, MH_ERR_REF, cur, "$ref cycle through \"%s\"", r);
                 goto done;
             }
+        }
+        if (nseen == MH_REF_CHAIN_MAX) {
+            st = ref_error(err, MH_ERR_REF, cur, "$ref chain too long at \"%s\"", r);
+            goto done;
         }
         seen[nseen++] = node;
         int bad = 0;
         char *decoded = percent_decode(r + 1, &bad);
         if (!decoded) {
-            st = bad ? ref_error(err, MH_ERR_REF, cur_at, "malformed $ref \"%s\"", r)
+            st = bad ? ref_error(err, MH_ERR_REF, cur, "malformed $ref \"%s\"", r)
                      : mh_error_set(err, MH_ERR_NOMEM, "out of memory");
             goto done;
         }
         const cJSON *next = mh__pointer_get(root, decoded);
         if (!next) {
             free(decoded);
-            st = ref_error(err, MH_ERR_REF, cur_at, "dangling $ref \"%s\"", r);
+            st = ref_error(err, MH_ERR_REF, cur, "dangling $ref \"%s\"", r);
             goto done;
         }
-        free(cur_at);
-        cur_at = cur_ptr;
-        cur_ptr = decoded;
+        free(cur);
+        cur = decoded;
         node = next;
     }
     *target = node;
     if (target_ptr) {
-        *target_ptr = cur_ptr;
-        cur_ptr = NULL;
+        *target_ptr = cur;
+        cur = NULL;
     }
 done:
-    free(cur_ptr);
-    free(cur_at);
+    free(cur);
     return st;
 }
 

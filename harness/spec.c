@@ -457,7 +457,8 @@ static mh_status load_operation(loader *L, const char *path, const cJSON *item, 
         if (!params)
             st = nomem(L);
         else {
-            memcpy(params, pv->v, pv->n * sizeof *params);
+            if (pv->n)
+                memcpy(params, pv->v, pv->n * sizeof *params);
             op->params = params;
             op->param_count = pv->n;
             L->sp->nops++;

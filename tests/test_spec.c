@@ -1,0 +1,467 @@
+/* test_spec.c — the OpenAPI 3.0.x loader: operations, $refs, errors with
+ * their locations, response and media lookup. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_strict.h"
+#include "spec.h"
+#include "testutil.h"
+
+#define SPEC_DATA MH_TEST_DATA "/spec/"
+
+/* 1-based line of the first line containing needle in file; 0 if none. */
+static int line_of(const char *file, const char *needle)
+{
+    char *text = tu_read_file(file, NULL);
+    ck_assert_ptr_nonnull(text);
+    const char *hit = strstr(text, needle);
+    int line = 0;
+    if (hit) {
+        line = 1;
+        for (const char *p = text; p < hit; p++)
+            line += *p == '\n';
+    }
+    free(text);
+    return line;
+}
+
+static mh_spec *load_ok(const char *path)
+{
+    mh_spec *sp = NULL;
+    mh_error err;
+    mh_status st = mh_spec_load(path, &sp, &err);
+    char buf[1200];
+    ck_assert_msg(st == MH_OK, "%s: %s", path, mh_error_format(&err, buf, sizeof buf));
+    ck_assert_ptr_nonnull(sp);
+    return sp;
+}
+
+static cJSON *parse(const char *text)
+{
+    cJSON *v = NULL;
+    ck_assert_int_eq(mh_json_parse(text, strlen(text), NULL, &v, NULL), MH_JSON_OK);
+    return v;
+}
+
+static size_t violations_of(const mh_schema *s, const char *text, mh_direction dir)
+{
+    cJSON *v = parse(text);
+    size_t n = mh_schema_validate(s, v, dir, NULL);
+    cJSON_Delete(v);
+    return n;
+}
+
+START_TEST(spec_load_bundled_ok)
+{
+    mh_spec *sp = load_ok(MH_TEST_SPEC);
+    ck_assert_str_eq(mh_spec_name(sp), MH_TEST_SPEC);
+    ck_assert_ptr_nonnull(mh_spec_document(sp));
+    ck_assert_str_eq(mh_spec_server_url(sp), "https://mantago.cc/api");
+    ck_assert_uint_eq(mh_spec_operation_count(sp), 1);
+    ck_assert_ptr_null(mh_spec_operation(sp, 1));
+    const mh_operation *op = mh_spec_operation(sp, 0);
+    ck_assert_str_eq(op->method, "POST");
+    ck_assert_str_eq(op->path, "/openapi/personalTag");
+    ck_assert_str_eq(op->id, "POST /openapi/personalTag");
+    ck_assert_ptr_null(op->operation_id);
+    ck_assert_int_eq(op->path_line, line_of(MH_TEST_SPEC, "\"/openapi/personalTag\""));
+    ck_assert_int_gt(op->path_line, 1);
+    ck_assert_int_eq(op->bearer_auth, 1);
+    ck_assert_uint_eq(op->param_count, 1);
+    ck_assert_str_eq(op->params[0].name, "botId");
+    ck_assert_str_eq(op->params[0].in, "query");
+    ck_assert_int_eq(op->params[0].required, 1);
+    ck_assert_ptr_nonnull(op->params[0].schema);
+    ck_assert_int_eq(op->body_required, 1);
+    ck_assert_uint_eq(op->body_count, 1);
+    ck_assert_str_eq(op->body[0].media_type, "application/json");
+    ck_assert_str_eq(mh_schema_location(op->body[0].schema),
+                     "/components/schemas/CreatePersonalTagRequest");
+    ck_assert_uint_eq(op->response_count, 6);
+    const char *codes[] = {"200", "401", "403", "404", "429", "500"};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_str_eq(op->responses[i].status, codes[i]);
+    ck_assert_str_eq(mh_spec_path_methods(sp, "/openapi/personalTag"), "POST");
+    ck_assert_ptr_null(mh_spec_path_methods(sp, "/nope"));
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_load_bundled_response_refs_resolve)
+{
+    mh_spec *sp = load_ok(MH_TEST_SPEC);
+    const mh_operation *op = mh_spec_find_operation(sp, "POST /openapi/personalTag", NULL);
+    ck_assert_ptr_nonnull(op);
+    mh_error err;
+    const mh_schema *error_schema = mh_spec_schema(sp, "ErrorResponse", &err);
+    const mh_schema *ok_schema = mh_spec_schema(sp, "BasicSuccessResponse", &err);
+    ck_assert_ptr_nonnull(error_schema);
+
+    const mh_response *r401 = mh_operation_response(op, 401);
+    ck_assert_ptr_nonnull(r401);
+    ck_assert_str_eq(r401->status, "401");
+    ck_assert_str_eq(r401->description, "JWT token is invalid or expired");
+    ck_assert_uint_eq(r401->media_count, 1);
+    /* compiled once: every use of ErrorResponse is the same node */
+    ck_assert_ptr_eq(r401->media[0].schema, error_schema);
+    ck_assert_str_eq(mh_schema_location(r401->media[0].schema),
+                     "/components/schemas/ErrorResponse");
+    ck_assert_ptr_eq(mh_operation_response(op, 403)->media[0].schema, error_schema);
+    ck_assert_ptr_eq(mh_operation_response(op, 429)->media[0].schema, error_schema);
+    ck_assert_ptr_eq(mh_operation_response(op, 500)->media[0].schema, error_schema);
+    ck_assert_ptr_eq(mh_operation_response(op, 200)->media[0].schema, ok_schema);
+    ck_assert_ptr_eq(
+        mh_schema_source(error_schema),
+        mh_spec_deref(sp,
+                      cJSON_GetObjectItemCaseSensitive(
+                          cJSON_GetObjectItemCaseSensitive(
+                              cJSON_GetObjectItemCaseSensitive(mh_spec_document(sp), "components"),
+                              "schemas"),
+                          "ErrorResponse")));
+    /* no default and no range: undeclared codes have no response */
+    ck_assert_ptr_null(mh_operation_response(op, 402));
+    ck_assert_ptr_null(mh_operation_response(op, 201));
+    mh_spec_free(sp);
+}
+END_TEST
+
+typedef struct {
+    const char *file; /* under tests/data/spec/ */
+    mh_status code;
+    const char *pointer; /* expected err.pointer */
+    const char *needle;  /* must appear in the message */
+    int line, column;    /* for JSON errors; 0 = not checked */
+} load_error_case;
+
+static const load_error_case load_errors[] = {
+    {"does-not-exist.json", MH_ERR_IO, "", "No such file", 0, 0},
+    {"", MH_ERR_IO, "", "Is a directory", 0, 0},
+    {"invalid_json.json", MH_ERR_JSON, "", "trailing_comma", 4, 13},
+    {"swagger2.json", MH_ERR_SPEC, "/openapi", "2.0", 0, 0},
+    {"openapi31.json", MH_ERR_SPEC, "/openapi", "3.1.0", 0, 0},
+    {"no_paths.json", MH_ERR_SPEC, "/paths", "paths", 0, 0},
+    {"dangling_ref.json", MH_ERR_REF,
+     "/paths/~1things/post/responses/200/content/application~1json/schema/$ref",
+     "\"#/components/schemas/Missing\"", 0, 0},
+    {"dangling_response_ref.json", MH_ERR_REF, "/paths/~1things/post/responses/401/$ref",
+     "\"#/components/responses/Nope\"", 0, 0},
+    {"remote_ref.json", MH_ERR_REF, "/components/schemas/A/$ref", "non-local", 0, 0},
+    {"ref_cycle.json", MH_ERR_REF, "/components/schemas/A/$ref", "cycle", 0, 0},
+    {"allof_cycle.json", MH_ERR_REF, "/components/schemas/A", "#/components/schemas/A", 0, 0},
+    {"bad_pattern.json", MH_ERR_SPEC, "/components/schemas/Tag/properties/name/pattern",
+     "invalid pattern", 0, 0},
+    {"bad_escape.json", MH_ERR_REF, "/components/schemas/User/$ref", "m~2n", 0, 0},
+};
+
+START_TEST(spec_load_error_located)
+{
+    const load_error_case *c = &load_errors[_i];
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", SPEC_DATA, c->file);
+    mh_spec *sp = (mh_spec *)1;
+    mh_error err;
+    mh_status st = mh_spec_load(path, &sp, &err);
+    char line[1200];
+    mh_error_format(&err, line, sizeof line);
+    ck_assert_msg(st == c->code && err.code == c->code, "%s: got %s: %s", c->file,
+                  mh_status_name(st), line);
+    ck_assert_ptr_null(sp);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_msg(strcmp(err.pointer, c->pointer) == 0, "%s: pointer %s, expected %s", c->file,
+                  err.pointer, c->pointer);
+    ck_assert_msg(strstr(err.message, c->needle) != NULL, "%s: message \"%s\" lacks \"%s\"",
+                  c->file, err.message, c->needle);
+    ck_assert_ptr_null(strchr(line, '\n'));
+    ck_assert_ptr_nonnull(strstr(line, path));
+    if (c->line) {
+        ck_assert_int_eq(err.line, c->line);
+        ck_assert_int_eq(err.column, c->column);
+        ck_assert_int_ge(err.offset, 0);
+    }
+}
+END_TEST
+
+START_TEST(spec_load_buffer_uses_name_and_length)
+{
+    /* valid document followed by bytes past len that must be ignored */
+    const char *text = "{\"openapi\":\"3.0.0\",\"paths\":{}}GARBAGE";
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load_buffer(text, strlen(text) - 7, "mem.json", &sp, &err), MH_OK);
+    ck_assert_str_eq(mh_spec_name(sp), "mem.json");
+    ck_assert_uint_eq(mh_spec_operation_count(sp), 0);
+    ck_assert_ptr_null(mh_spec_server_url(sp));
+    mh_spec_free(sp);
+    ck_assert_int_eq(mh_spec_load_buffer(text, strlen(text), "mem.json", &sp, &err), MH_ERR_JSON);
+    ck_assert_ptr_null(sp);
+    ck_assert_str_eq(err.file, "mem.json");
+    ck_assert_int_eq(err.line, 1);
+    ck_assert_int_eq(err.column, 31);
+    ck_assert_ptr_nonnull(strstr(err.message, "trailing_data"));
+    ck_assert_int_eq(mh_spec_load_buffer("[]", 2, "arr.json", &sp, &err), MH_ERR_SPEC);
+    ck_assert_int_eq(mh_spec_load_buffer("{\"openapi\":3}", 13, "n.json", &sp, &err), MH_ERR_SPEC);
+    ck_assert_str_eq(err.pointer, "/openapi");
+    ck_assert_int_eq(
+        mh_spec_load_buffer("{\"openapi\":\"3.0.x\",\"paths\":{}}", 30, "x.json", &sp, &err),
+        MH_ERR_SPEC);
+    mh_spec_free(NULL);
+}
+END_TEST
+
+START_TEST(spec_find_operation_unknown_lists_known)
+{
+    mh_spec *sp = load_ok(MH_TEST_SPEC);
+    mh_error err;
+    mh_error_clear(&err);
+    ck_assert_ptr_nonnull(mh_spec_find_operation(sp, "post /openapi/personalTag", &err));
+    ck_assert_ptr_null(mh_spec_find_operation(sp, "POST /openapi/personaltag", &err));
+    ck_assert_int_eq(err.code, MH_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "\"POST /openapi/personaltag\""));
+    ck_assert_ptr_nonnull(strstr(err.message, "POST /openapi/personalTag"));
+    ck_assert_ptr_null(mh_spec_find_operation(sp, "GET /openapi/personalTag", &err));
+    ck_assert_ptr_null(mh_spec_find_operation(sp, "nonsense", &err));
+    ck_assert_ptr_null(mh_spec_find_operation(sp, "", NULL));
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_schema_unknown_lists_known)
+{
+    mh_spec *sp = load_ok(MH_TEST_SPEC);
+    mh_error err;
+    ck_assert_ptr_null(mh_spec_schema(sp, "Nope", &err));
+    ck_assert_int_eq(err.code, MH_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "\"Nope\""));
+    ck_assert_ptr_nonnull(strstr(err.message, "ErrorResponse"));
+    ck_assert_str_eq(err.pointer, "/components/schemas/Nope");
+    /* lookup is exact */
+    ck_assert_ptr_null(mh_spec_schema(sp, "errorresponse", NULL));
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_refs_pointer_escapes_resolve)
+{
+    mh_spec *sp = load_ok(SPEC_DATA "escapes.json");
+    mh_error err;
+    const mh_schema *slash = mh_spec_schema(sp, "a/b", &err);
+    ck_assert_ptr_nonnull(slash);
+    ck_assert_str_eq(mh_schema_location(slash), "/components/schemas/a~1b");
+    ck_assert_str_eq(mh_schema_location(mh_spec_schema(sp, "m~n", &err)),
+                     "/components/schemas/m~0n");
+    const mh_schema *h = mh_spec_schema(sp, "Holder", &err);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_uint_eq(violations_of(h,
+                                    "{\"slash\":1,\"tilde\":\"t\",\"space\":true,\"deep\":2,"
+                                    "\"item\":\"ab\"}",
+                                    MH_DIR_RESPONSE),
+                      0);
+    ck_assert_uint_eq(violations_of(h,
+                                    "{\"slash\":\"1\",\"tilde\":1,\"space\":0,\"deep\":2.5,"
+                                    "\"item\":\"a\"}",
+                                    MH_DIR_RESPONSE),
+                      5);
+    /* the raw-node deref follows the same pointers */
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(mh_schema_source(h), "properties");
+    const cJSON *space = mh_spec_deref(sp, cJSON_GetObjectItemCaseSensitive(props, "space"));
+    ck_assert_ptr_eq(space, mh_schema_source(mh_spec_schema(sp, "with space", &err)));
+    const cJSON *deep = mh_spec_deref(sp, cJSON_GetObjectItemCaseSensitive(props, "deep"));
+    ck_assert_ptr_eq(deep, mh_schema_source(slash));
+    ck_assert_ptr_eq(mh_spec_deref(sp, props), props);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_second_api_operations_ok)
+{
+    const char *file = SPEC_DATA "petstore.json";
+    mh_spec *sp = load_ok(file);
+    ck_assert_str_eq(mh_spec_server_url(sp), "http://pets.example/v2");
+    ck_assert_uint_eq(mh_spec_operation_count(sp), 3);
+    mh_error err;
+    const mh_operation *get = mh_spec_find_operation(sp, "GET /pets/{petId}", &err);
+    const mh_operation *del = mh_spec_find_operation(sp, "DELETE /pets/{petId}", &err);
+    const mh_operation *add = mh_spec_find_operation(sp, "POST /pets", &err);
+    ck_assert_ptr_nonnull(get);
+    ck_assert_ptr_nonnull(del);
+    ck_assert_ptr_nonnull(add);
+    ck_assert_str_eq(get->operation_id, "getPet");
+    ck_assert_str_eq(add->operation_id, "addPet");
+    ck_assert_int_eq(get->path_line, line_of(file, "\"/pets/{petId}\""));
+    ck_assert_int_eq(add->path_line, line_of(file, "\"/pets\":"));
+    ck_assert_int_ne(get->path_line, add->path_line);
+    ck_assert_str_eq(mh_spec_path_methods(sp, "/pets/{petId}"), "GET, DELETE");
+    ck_assert_str_eq(mh_spec_path_methods(sp, "/pets"), "POST");
+    /* effective security: bearer via a $ref'd scheme, [] disables, top-level apiKey is not */
+    ck_assert_int_eq(get->bearer_auth, 1);
+    ck_assert_int_eq(del->bearer_auth, 0);
+    ck_assert_int_eq(add->bearer_auth, 0);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_parameters_merged_operation_wins)
+{
+    mh_spec *sp = load_ok(SPEC_DATA "petstore.json");
+    const mh_operation *get = mh_spec_find_operation(sp, "GET /pets/{petId}", NULL);
+    ck_assert_uint_eq(get->param_count, 3);
+    const mh_param *pet = NULL, *trace = NULL, *fields = NULL;
+    for (size_t i = 0; i < get->param_count; i++) {
+        if (strcmp(get->params[i].name, "petId") == 0)
+            pet = &get->params[i];
+        else if (strcmp(get->params[i].name, "X-Trace") == 0)
+            trace = &get->params[i];
+        else if (strcmp(get->params[i].name, "fields") == 0)
+            fields = &get->params[i];
+    }
+    ck_assert_ptr_nonnull(pet);
+    ck_assert_ptr_nonnull(trace);
+    ck_assert_ptr_nonnull(fields);
+    ck_assert_str_eq(pet->in, "path");
+    /* the operation's integer petId replaced the path's string one */
+    ck_assert_uint_eq(violations_of(pet->schema, "5", MH_DIR_REQUEST), 0);
+    ck_assert_uint_eq(violations_of(pet->schema, "\"5\"", MH_DIR_REQUEST), 1);
+    ck_assert_str_eq(trace->in, "header");
+    ck_assert_int_eq(trace->required, 0);
+    ck_assert_uint_eq(violations_of(trace->schema, "\"not-a-uuid\"", MH_DIR_REQUEST), 1);
+    const mh_operation *del = mh_spec_find_operation(sp, "DELETE /pets/{petId}", NULL);
+    ck_assert_uint_eq(del->param_count, 2);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_request_body_ref_validates)
+{
+    mh_spec *sp = load_ok(SPEC_DATA "petstore.json");
+    const mh_operation *add = mh_spec_find_operation(sp, "POST /pets", NULL);
+    ck_assert_int_eq(add->body_required, 1);
+    ck_assert_uint_eq(add->body_count, 1);
+    const mh_schema *body = add->body[0].schema;
+    ck_assert_str_eq(mh_schema_location(body), "/components/schemas/NewPet");
+    ck_assert_uint_eq(violations_of(body, "{\"name\":\"Rex\",\"kind\":\"dog\"}", MH_DIR_REQUEST),
+                      0);
+    ck_assert_uint_eq(violations_of(body, "{\"name\":\" Rex\",\"kind\":\"cow\",\"id\":3,\"x\":1}",
+                                    MH_DIR_REQUEST),
+                      4);
+    const mh_response *created = mh_operation_response(add, 201);
+    ck_assert_ptr_nonnull(created);
+    const mh_schema *pet = created->media[0].schema;
+    ck_assert_uint_eq(
+        violations_of(pet, "{\"name\":\"Rex\",\"kind\":\"dog\",\"id\":1}", MH_DIR_RESPONSE), 0);
+    ck_assert_uint_eq(violations_of(pet, "{\"name\":\"Rex\",\"kind\":\"dog\"}", MH_DIR_RESPONSE),
+                      1);
+    ck_assert_ptr_null(mh_operation_response(add, 200));
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_response_lookup_range_default)
+{
+    mh_spec *sp = load_ok(SPEC_DATA "petstore.json");
+    const mh_operation *get = mh_spec_find_operation(sp, "GET /pets/{petId}", NULL);
+    ck_assert_str_eq(mh_operation_response(get, 200)->status, "200");
+    ck_assert_str_eq(mh_operation_response(get, 201)->status, "2XX");
+    ck_assert_str_eq(mh_operation_response(get, 299)->status, "2XX");
+    ck_assert_str_eq(mh_operation_response(get, 404)->status, "404");
+    const mh_response *r400 = mh_operation_response(get, 400);
+    ck_assert_str_eq(r400->status, "4xx");
+    ck_assert_str_eq(r400->description, "client error");
+    ck_assert_str_eq(r400->media[0].media_type, "application/problem+json");
+    ck_assert_str_eq(mh_operation_response(get, 500)->status, "default");
+    ck_assert_str_eq(mh_operation_response(get, 302)->status, "default");
+    ck_assert_str_eq(mh_operation_response(get, 999)->status, "default");
+    ck_assert_uint_eq(mh_operation_response(get, 500)->media_count, 0);
+    const mh_operation *del = mh_spec_find_operation(sp, "DELETE /pets/{petId}", NULL);
+    ck_assert_str_eq(mh_operation_response(del, 204)->status, "204");
+    ck_assert_ptr_null(mh_operation_response(del, 200));
+    ck_assert_ptr_null(mh_operation_response(del, 500));
+    mh_spec_free(sp);
+}
+END_TEST
+
+typedef struct {
+    int status;
+    const char *content_type;
+    const char *expect; /* media_type of the match; NULL = none */
+} media_case;
+
+static const media_case media_cases[] = {
+    {200, "application/json", "application/json; charset=utf-8"},
+    {200, "Application/JSON ; charset=UTF-8", "application/json; charset=utf-8"},
+    {200, "  application/json  ", "application/json; charset=utf-8"},
+    {200, "application/json;charset=latin1;x=y", "application/json; charset=utf-8"},
+    {200, "application/xml", "application/*"},
+    {200, "APPLICATION/octet-stream", "application/*"},
+    {200, "text/html; charset=utf-8", "*/*"},
+    {200, "application", NULL},
+    {200, "", NULL},
+    {200, NULL, NULL},
+    {404, "text/plain;charset=us-ascii", "text/plain"},
+    {404, "text/plainx", NULL},
+    {404, "application/json", NULL},
+    {400, "application/problem+json", "application/problem+json"},
+    {400, "application/json", NULL},
+};
+
+START_TEST(spec_response_media_match)
+{
+    const media_case *c = &media_cases[_i];
+    mh_spec *sp = load_ok(SPEC_DATA "petstore.json");
+    const mh_operation *get = mh_spec_find_operation(sp, "GET /pets/{petId}", NULL);
+    const mh_media *m = mh_response_media(mh_operation_response(get, c->status), c->content_type);
+    if (c->expect) {
+        ck_assert_msg(m != NULL, "%d %s: no match", c->status, c->content_type);
+        ck_assert_str_eq(m->media_type, c->expect);
+    } else {
+        ck_assert_msg(m == NULL, "%d %s: matched %s", c->status,
+                      c->content_type ? c->content_type : "(null)", m ? m->media_type : "");
+    }
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_media_wildcard_schemas_differ)
+{
+    mh_spec *sp = load_ok(SPEC_DATA "petstore.json");
+    const mh_operation *get = mh_spec_find_operation(sp, "GET /pets/{petId}", NULL);
+    const mh_response *r = mh_operation_response(get, 200);
+    ck_assert_ptr_nonnull(mh_response_media(r, "application/json")->schema);
+    const mh_media *any = mh_response_media(r, "image/png");
+    ck_assert_ptr_null(any->schema);
+    const mh_media *app = mh_response_media(r, "application/xml");
+    ck_assert_uint_eq(violations_of(app->schema, "\"text\"", MH_DIR_RESPONSE), 0);
+    ck_assert_uint_eq(violations_of(app->schema, "{}", MH_DIR_RESPONSE), 1);
+    ck_assert_ptr_null(mh_response_media(NULL, "application/json"));
+    mh_spec_free(sp);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("spec");
+    TCase *tc = tcase_create("load");
+    tcase_add_test(tc, spec_load_bundled_ok);
+    tcase_add_test(tc, spec_load_bundled_response_refs_resolve);
+    tcase_add_loop_test(tc, spec_load_error_located, 0,
+                        (int)(sizeof load_errors / sizeof load_errors[0]));
+    tcase_add_test(tc, spec_load_buffer_uses_name_and_length);
+    tcase_add_test(tc, spec_find_operation_unknown_lists_known);
+    tcase_add_test(tc, spec_schema_unknown_lists_known);
+    tcase_add_test(tc, spec_refs_pointer_escapes_resolve);
+    tcase_add_test(tc, spec_second_api_operations_ok);
+    tcase_add_test(tc, spec_parameters_merged_operation_wins);
+    tcase_add_test(tc, spec_request_body_ref_validates);
+    tcase_add_test(tc, spec_response_lookup_range_default);
+    tcase_add_loop_test(tc, spec_response_media_match, 0,
+                        (int)(sizeof media_cases / sizeof media_cases[0]));
+    tcase_add_test(tc, spec_media_wildcard_schemas_differ);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run_suite(make_suite());
+}
