@@ -511,58 +511,92 @@ static double literal_value(parser *p, char *lit, int has_dot)
     return strtod(lit, NULL);
 }
 
+/* Powers of ten a double holds exactly (Clinger's fast path). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* What parse_number learned from a literal, to compute its double. */
+typedef struct {
+    uint64_t mant;  /* the first 19 digits, integer and fraction */
+    long long ndig; /* digits seen in integer and fraction */
+    long long e10;  /* value = mant x 10^e10 when ndig <= 19 */
+    int neg, has_dot;
+} numscan;
+
+/* With at most 15 digits and |e10| <= 22 both operands are exact doubles, so
+ * one multiplication or division gives the correctly rounded result without
+ * strtod (and without looking at the locale). */
+static double number_value(parser *p, const numscan *n, char *lit)
+{
+    if (n->ndig <= 19 && n->mant == 0) /* every digit is 0, whatever the exponent */
+        return n->neg ? -0.0 : 0.0;
+    if (n->ndig <= 15 && n->e10 >= -22 && n->e10 <= 22) {
+        double d = (double)n->mant;
+        d = n->e10 < 0 ? d / pow10_exact[-n->e10] : d * pow10_exact[n->e10];
+        return n->neg ? -d : d;
+    }
+    return literal_value(p, lit, n->has_dot);
+}
+
+/* Consumes digits from *i, folding them into n; returns how many. */
+static long long scan_digits(const unsigned char *b, size_t len, size_t *i, numscan *n)
+{
+    size_t k = *i;
+    for (; k < len && is_digit(b[k]); k++, n->ndig++)
+        if (n->ndig < 19)
+            n->mant = n->mant * 10 + (uint64_t)(b[k] - '0');
+    long long got = (long long)(k - *i);
+    *i = k;
+    return got;
+}
+
 static mh_json_rule parse_number(parser *p)
 {
     const unsigned char *b = p->b;
     size_t start = p->pos, i = start, len = p->len;
-    int neg = 0, simple = 1, has_dot = 0;
-    int64_t v = 0;
+    numscan n = {0, 0, 0, 0, 0};
     if (b[i] == '-') {
-        neg = 1;
+        n.neg = 1;
         i++;
     }
-    if (i < len && b[i] == '0') {
-        i++;
-        if (i < len && is_digit(b[i]))
-            return fail(p, MH_JSON_E_NUMBER, start, "number with a leading zero");
-    } else if (i < len && is_digit(b[i])) {
-        size_t d0 = i;
-        for (; i < len && is_digit(b[i]); i++)
-            v = i - d0 < 15 ? v * 10 + (b[i] - '0') : v;
-        simple = i - d0 <= 15;
-    } else {
+    if (i >= len || !is_digit(b[i]))
         return number_error(p, i, "'-' must be followed by a digit");
-    }
+    if (b[i] == '0' && i + 1 < len && is_digit(b[i + 1]))
+        return fail(p, MH_JSON_E_NUMBER, start, "number with a leading zero");
+    scan_digits(b, len, &i, &n);
     if (i < len && b[i] == '.') {
-        simple = 0;
-        has_dot = 1;
-        if (++i >= len || !is_digit(b[i]))
+        n.has_dot = 1;
+        i++;
+        long long frac = scan_digits(b, len, &i, &n);
+        if (frac == 0)
             return number_error(p, i, "'.' must be followed by a digit");
-        while (i < len && is_digit(b[i]))
-            i++;
+        n.e10 = -frac;
     }
     if (i < len && (b[i] | 0x20) == 'e') {
-        simple = 0;
+        long long ex = 0;
+        int eneg = 0;
         if (++i < len && (b[i] == '+' || b[i] == '-'))
-            i++;
+            eneg = b[i++] == '-';
         if (i >= len || !is_digit(b[i]))
             return number_error(p, i, "exponent needs a digit");
-        while (i < len && is_digit(b[i]))
-            i++;
+        for (; i < len && is_digit(b[i]); i++)
+            if (ex < 100000000) /* saturate: already far outside double range */
+                ex = ex * 10 + (b[i] - '0');
+        n.e10 += eneg ? -ex : ex;
     }
     if (i < len && glued(b[i]))
         return number_error(p, i, "malformed number");
     char *lit = dup_bytes(b + start, i - start);
     if (!lit)
         return fail(p, MH_JSON_E_NOMEM, start, "out of memory");
-    double d = simple ? (neg ? -(double)v : (double)v) : literal_value(p, lit, has_dot);
-    cJSON *n = cJSON_CreateNumber(d);
-    if (!n) {
+    cJSON *item = cJSON_CreateNumber(number_value(p, &n, lit));
+    if (!item) {
         cJSON_free(lit);
         return fail(p, MH_JSON_E_NOMEM, start, "out of memory");
     }
-    n->valuestring = lit;
-    attach(p, n);
+    item->valuestring = lit;
+    attach(p, item);
     p->pos = i;
     return MH_JSON_OK;
 }
