@@ -654,9 +654,8 @@ static void large_invalid_case(mh__gen *g)
                 mh__buf_add(&out, ",", 1);
             mh__buf_adds(&out, k);
             mh__buf_addf(&out, ":\"mh-%s-%lu ", g->o->run_id, ++g->serial);
-            for (size_t i = 0; i < (1u << 20) && !out.failed; i += 64)
-                mh__buf_adds(&out,
-                             "large-body-padding-large-body-padding-large-body-padding-large-");
+            while (!out.failed && out.len < (1u << 20) + 64) /* just over 1 MiB */
+                mh__buf_adds(&out, "large-body-padding-");
         }
         free(t);
         free(k);

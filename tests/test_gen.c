@@ -1,0 +1,888 @@
+/* test_gen.c — the seeded, schema-driven case generator. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gen.h"
+#include "json_strict.h"
+#include "jwt.h"
+#include "prng.h"
+#include "schema.h"
+#include "testutil.h"
+
+#define RUN_ID "abcd1234"
+#define BOT "bot1"
+#define SECRET "s3cr3t-value"
+#define KEY "gen-test-key"
+#define NOW 1700000000LL
+#define WIDGETS MH_TEST_DATA "/gen/widgets.json"
+#define WIDGET_OP "PUT /v2/widgets/{widgetId}"
+
+static mh_spec *spec;
+
+/* memmem without _GNU_SOURCE. */
+static const void *mem_find(const void *hay, size_t n, const void *needle, size_t m)
+{
+    for (size_t i = 0; m <= n && i <= n - m; i++)
+        if (memcmp((const char *)hay + i, needle, m) == 0)
+            return (const char *)hay + i;
+    return NULL;
+}
+static const mh_operation *op;
+
+static void load(const char *path, const char *id)
+{
+    mh_error err;
+    ck_assert_msg(mh_spec_load(path, &spec, &err) == MH_OK, "%s", err.message);
+    op = mh_spec_find_operation(spec, id, &err);
+    ck_assert_msg(op != NULL, "%s", err.message);
+}
+
+static void setup_default(void)
+{
+    load(MH_TEST_SPEC, "POST /openapi/personalTag");
+}
+
+static void teardown(void)
+{
+    mh_spec_free(spec);
+    spec = NULL;
+}
+
+static mh_gen_opts opts(void)
+{
+    mh_gen_opts o = {.spec = spec,
+                     .op = op,
+                     .seed = 42,
+                     .run_id = RUN_ID,
+                     .bot_id = BOT,
+                     .secret = SECRET,
+                     .jwt_key = KEY,
+                     .now = NOW};
+    return o;
+}
+
+static void plan(const mh_gen_opts *o, mh_plan *p)
+{
+    mh_error err;
+    mh_status st = mh_gen_plan(o, p, &err);
+    ck_assert_msg(st == MH_OK, "mh_gen_plan: %s", err.message);
+}
+
+static const mh_case *find(const mh_plan *p, const char *id)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (strcmp(p->cases[i]->id, id) == 0)
+            return p->cases[i];
+    return NULL;
+}
+
+static const mh_case *must_find(const mh_plan *p, const char *id)
+{
+    const mh_case *c = find(p, id);
+    ck_assert_msg(c != NULL, "case %s missing", id);
+    return c;
+}
+
+static size_t suite_count(const mh_plan *p, mh_suite s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->count; i++)
+        n += p->cases[i]->suite == s;
+    return n;
+}
+
+static const char *header(const mh_case *c, const char *name)
+{
+    for (size_t i = 0; i < c->header_count; i++)
+        if (strcasecmp(c->headers[i].name, name) == 0)
+            return c->headers[i].value;
+    return NULL;
+}
+
+/* Parses the body strictly; NULL when it is not strict JSON. */
+static cJSON *parse(const mh_case *c)
+{
+    cJSON *t = NULL;
+    if (!c->body || mh_json_parse(c->body, c->body_len, NULL, &t, NULL) != MH_JSON_OK)
+        return NULL;
+    return t;
+}
+
+/* Independent judgement: strict JSON and valid against the request schema. */
+static int body_valid(const mh_case *c)
+{
+    cJSON *t = parse(c);
+    if (!t)
+        return 0;
+    mh_violations v = {0};
+    size_t n = mh_schema_validate(op->body[0].schema, t, MH_DIR_REQUEST, &v);
+    mh_violations_free(&v);
+    cJSON_Delete(t);
+    return n == 0;
+}
+
+/* A string member of the body, copied (caller frees); NULL if absent. */
+static char *member(const mh_case *c, const char *key)
+{
+    cJSON *t = parse(c);
+    cJSON *m = t ? mh_json_get(t, key) : NULL;
+    char *s = cJSON_IsString(m) ? strdup(m->valuestring) : NULL;
+    cJSON_Delete(t);
+    return s;
+}
+
+static char *bearer(const mh_case *c)
+{
+    const char *h = header(c, "Authorization");
+    ck_assert_msg(h && strncmp(h, "Bearer ", 7) == 0, "%s: no bearer header", c->id);
+    return strdup(h + 7);
+}
+
+/* ---- size and shape ---- */
+
+START_TEST(gen_plan_default_has_every_suite)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_ge(p.count, 80);
+    ck_assert_uint_ge(suite_count(&p, MH_SUITE_VALID), 8);
+    ck_assert_uint_ge(suite_count(&p, MH_SUITE_BOUNDARY), 25);
+    ck_assert_uint_ge(suite_count(&p, MH_SUITE_MALFORMED), 30);
+    ck_assert_uint_ge(suite_count(&p, MH_SUITE_AUTH), 8);
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_METHODS), 4);
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_FUZZ), 0);
+    /* Suites appear in DESIGN order. */
+    for (size_t i = 1; i < p.count; i++)
+        ck_assert_int_le(p.cases[i - 1]->suite, p.cases[i]->suite);
+    for (size_t i = 0; i < p.count; i++) {
+        const mh_case *c = p.cases[i];
+        ck_assert_ptr_eq(c->op, op);
+        ck_assert_msg(c->description && *c->description && !strchr(c->description, '\n'),
+                      "%s: description", c->id);
+        const char *slash = strchr(c->id, '/');
+        ck_assert_msg(slash &&
+                          strncmp(c->id, mh_suite_name(c->suite), (size_t)(slash - c->id)) == 0,
+                      "%s: id prefix", c->id);
+        for (const char *s = slash + 1; *s; s++)
+            ck_assert_msg((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-',
+                          "%s: slug not kebab-case", c->id);
+    }
+    mh_plan_free(&p);
+    ck_assert_uint_eq(p.count, 0);
+}
+END_TEST
+
+START_TEST(gen_plan_ids_unique_and_stable)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    for (size_t i = 0; i < p.count; i++)
+        for (size_t j = i + 1; j < p.count; j++)
+            ck_assert_msg(strcmp(p.cases[i]->id, p.cases[j]->id) != 0, "duplicate id %s",
+                          p.cases[i]->id);
+    static const char *const ids[] = {
+        "valid/ascii",
+        "valid/cjk",
+        "boundary/name-empty",
+        "boundary/name-whitespace",
+        "boundary/name-length-65536",
+        "boundary/name-astral-emoji",
+        "boundary/name-nul-escape",
+        "boundary/name-json-escapes",
+        "boundary/name-sql-injection",
+        "boundary/extra-property",
+        "boundary/duplicate-key-name",
+        "boundary/bot-id-param-empty",
+        "boundary/bot-id-param-repeated",
+        "malformed/secret-missing",
+        "malformed/name-missing",
+        "malformed/name-wrong-type-number",
+        "malformed/secret-wrong-type-null",
+        "malformed/body-array",
+        "malformed/body-empty",
+        "malformed/json-bom",
+        "malformed/json-deep-nesting",
+        "malformed/content-type-text-plain",
+        "malformed/content-type-missing",
+        "malformed/body-large-invalid",
+        "malformed/bot-id-param-missing",
+        "auth/no-authorization",
+        "auth/bearer-empty",
+        "auth/basic-scheme",
+        "auth/tampered-signature",
+        "auth/alg-none",
+        "auth/expired-token",
+        "auth/other-bot-token",
+        "auth/secret-wrong",
+        "methods/get",
+        "methods/put",
+        "methods/patch",
+        "methods/delete",
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        must_find(&p, ids[i]);
+    ck_assert_ptr_null(find(&p, "methods/post"));
+    ck_assert_str_eq(p.cases[0]->id, "valid/ascii");
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* ---- determinism ---- */
+
+/* NULL when equal, else what differs (static text). */
+static const char *case_diff(const mh_case *a, const mh_case *b)
+{
+    if (strcmp(a->id, b->id) || a->suite != b->suite || a->op != b->op)
+        return "id/suite/op";
+    if (strcmp(a->method, b->method) || strcmp(a->target, b->target))
+        return "method/target";
+    if (strcmp(a->description, b->description))
+        return "description";
+    if (a->header_count != b->header_count)
+        return "header count";
+    for (size_t i = 0; i < a->header_count; i++)
+        if (strcmp(a->headers[i].name, b->headers[i].name) ||
+            strcmp(a->headers[i].value, b->headers[i].value))
+            return "header";
+    if (!a->body != !b->body || a->body_len != b->body_len ||
+        (a->body && memcmp(a->body, b->body, a->body_len)))
+        return "body";
+    if (a->body_schema_valid != b->body_schema_valid)
+        return "body_schema_valid";
+    return NULL;
+}
+
+START_TEST(gen_plan_same_seed_identical)
+{
+    mh_gen_opts o = opts();
+    mh_plan a, b;
+    plan(&o, &a);
+    plan(&o, &b);
+    ck_assert_uint_eq(a.count, b.count);
+    for (size_t i = 0; i < a.count; i++) {
+        const char *d = case_diff(a.cases[i], b.cases[i]);
+        ck_assert_msg(d == NULL, "%s differs in %s", a.cases[i]->id, d);
+    }
+    ck_assert_uint_eq(a.token_count, b.token_count);
+    for (size_t i = 0; i < a.token_count; i++)
+        ck_assert_str_eq(a.tokens[i], b.tokens[i]);
+    mh_plan_free(&a);
+    mh_plan_free(&b);
+}
+END_TEST
+
+/* s with every "from" replaced by "to" (same length). */
+static char *swap_all(const char *s, size_t len, const char *from, const char *to)
+{
+    char *d = malloc(len + 1);
+    memcpy(d, s, len);
+    d[len] = '\0';
+    size_t fl = strlen(from);
+    for (size_t i = 0; i + fl <= len; i++)
+        if (memcmp(d + i, from, fl) == 0)
+            memcpy(d + i, to, fl);
+    return d;
+}
+
+START_TEST(gen_plan_run_id_changes_only_names)
+{
+    mh_gen_opts o = opts();
+    mh_plan a, b;
+    plan(&o, &a);
+    o.run_id = "ffff0000";
+    plan(&o, &b);
+    ck_assert_uint_eq(a.count, b.count);
+    size_t differing = 0;
+    for (size_t i = 0; i < a.count; i++) {
+        const mh_case *x = a.cases[i], *y = b.cases[i];
+        ck_assert_str_eq(x->id, y->id);
+        ck_assert_str_eq(x->target, y->target);
+        ck_assert_uint_eq(x->body_len, y->body_len);
+        ck_assert_int_eq(x->body_schema_valid, y->body_schema_valid);
+        if (!x->body)
+            continue;
+        differing += memcmp(x->body, y->body, x->body_len) != 0;
+        char *sx = swap_all(x->body, x->body_len, "mh-" RUN_ID "-", "mh-ffff0000-");
+        ck_assert_msg(memcmp(sx, y->body, y->body_len) == 0, "%s: more than names differ", x->id);
+        free(sx);
+    }
+    ck_assert_uint_gt(differing, 50);
+    mh_plan_free(&a);
+    mh_plan_free(&b);
+}
+END_TEST
+
+START_TEST(gen_plan_seed_changes_random_parts)
+{
+    mh_gen_opts o = opts();
+    mh_plan a, b;
+    plan(&o, &a);
+    o.seed = 43;
+    plan(&o, &b);
+    static const char *const random_ids[] = {"valid/random-printable", "valid/random-cjk",
+                                             "boundary/name-length-100", "auth/garbage-token"};
+    for (size_t i = 0; i < sizeof random_ids / sizeof random_ids[0]; i++) {
+        const char *d = case_diff(must_find(&a, random_ids[i]), must_find(&b, random_ids[i]));
+        ck_assert_msg(d != NULL, "%s did not change with the seed", random_ids[i]);
+    }
+    /* Fixed payloads stay put. */
+    ck_assert_ptr_null(case_diff(must_find(&a, "valid/ascii"), must_find(&b, "valid/ascii")));
+    ck_assert_ptr_null(
+        case_diff(must_find(&a, "malformed/body-null"), must_find(&b, "malformed/body-null")));
+    mh_plan_free(&a);
+    mh_plan_free(&b);
+}
+END_TEST
+
+START_TEST(gen_plan_suite_selection_keeps_random_parts)
+{
+    mh_gen_opts o = opts();
+    mh_plan all, only;
+    plan(&o, &all);
+    o.suites = 1u << MH_SUITE_AUTH;
+    plan(&o, &only);
+    ck_assert_uint_eq(only.count, suite_count(&all, MH_SUITE_AUTH));
+    const mh_case *x = must_find(&all, "auth/garbage-token");
+    const mh_case *y = must_find(&only, "auth/garbage-token");
+    ck_assert_str_eq(header(x, "Authorization"), header(y, "Authorization"));
+    mh_plan_free(&all);
+    mh_plan_free(&only);
+}
+END_TEST
+
+/* ---- bodies ---- */
+
+static int is_media_or_param_case(const mh_case *c)
+{
+    return strstr(c->id, "/content-type-") || strstr(c->id, "-param-missing");
+}
+
+START_TEST(gen_plan_bodies_classified)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    for (size_t i = 0; i < p.count; i++) {
+        const mh_case *c = p.cases[i];
+        int valid = body_valid(c);
+        ck_assert_msg(valid == c->body_schema_valid, "%s: body_schema_valid %d, judged %d", c->id,
+                      c->body_schema_valid, valid);
+        switch (c->suite) {
+        case MH_SUITE_VALID:
+        case MH_SUITE_AUTH:
+            ck_assert_msg(valid, "%s: body should be schema-valid", c->id);
+            break;
+        case MH_SUITE_BOUNDARY:
+            if (strstr(c->id, "duplicate-key"))
+                ck_assert_msg(!parse(c) && !valid, "%s: duplicate keys are not strict", c->id);
+            else
+                ck_assert_msg(valid, "%s: boundary body should be schema-valid", c->id);
+            break;
+        case MH_SUITE_MALFORMED:
+            if (is_media_or_param_case(c))
+                ck_assert_msg(valid, "%s: carries a valid body", c->id);
+            else
+                ck_assert_msg(!valid, "%s: malformed body is valid", c->id);
+            break;
+        case MH_SUITE_METHODS:
+            if (c->body)
+                ck_assert_msg(valid, "%s: method body should be valid", c->id);
+            break;
+        default:
+            ck_abort_msg("%s: unexpected suite", c->id);
+        }
+    }
+    mh_plan_free(&p);
+}
+END_TEST
+
+static size_t cp_count(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+START_TEST(gen_plan_names_unique_and_prefixed)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    char *names[512];
+    size_t n = 0;
+    for (size_t i = 0; i < p.count; i++) {
+        const mh_case *c = p.cases[i];
+        if (c->suite == MH_SUITE_MALFORMED)
+            continue;
+        char *name = member(c, "name");
+        if (!name)
+            continue; /* duplicate keys, bodiless methods */
+        if (c->suite == MH_SUITE_VALID || c->suite == MH_SUITE_AUTH) {
+            ck_assert_msg(strncmp(name, "mh-" RUN_ID "-", 12) == 0, "%s: %s", c->id, name);
+            ck_assert_uint_le(cp_count(name), 60);
+            for (const unsigned char *s = (const unsigned char *)name; *s; s++)
+                ck_assert_msg(*s >= 0x20 && *s != 0x7F, "%s: control character", c->id);
+            char *secret = member(c, "secret");
+            if (strcmp(c->id, "auth/secret-wrong") == 0)
+                ck_assert_str_eq(secret, SECRET "-wrong");
+            else
+                ck_assert_str_eq(secret, SECRET);
+            free(secret);
+        }
+        for (size_t k = 0; k < n; k++)
+            ck_assert_msg(strcmp(names[k], name) != 0, "%s repeats a name", c->id);
+        ck_assert_uint_lt(n, 512);
+        names[n++] = name;
+    }
+    ck_assert_uint_ge(n, 40);
+    for (size_t k = 0; k < n; k++)
+        free(names[k]);
+    mh_plan_free(&p);
+}
+END_TEST
+
+START_TEST(gen_plan_boundary_extremes_exact)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    static const size_t lengths[] = {1, 2, 100, 101, 255, 256, 1000, 4096, 65536};
+    for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "boundary/name-length-%zu", lengths[i]);
+        char *name = member(must_find(&p, id), "name");
+        ck_assert_uint_eq(cp_count(name), lengths[i]);
+        if (lengths[i] >= 100)
+            ck_assert(strncmp(name, "mh-" RUN_ID "-", 12) == 0);
+        free(name);
+    }
+    ck_assert_uint_gt(must_find(&p, "boundary/name-length-65536")->body_len, 65536);
+    char *empty = member(must_find(&p, "boundary/name-empty"), "name");
+    ck_assert_str_eq(empty, "");
+    free(empty);
+    char *astral = member(must_find(&p, "boundary/name-astral-max"), "name");
+    ck_assert_ptr_nonnull(strstr(astral, "\xf4\x8f\xbf\xbf"));
+    free(astral);
+    const mh_case *esc = must_find(&p, "boundary/name-json-escapes");
+    ck_assert_ptr_nonnull(
+        mem_find(esc->body, esc->body_len, "\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9", 30));
+    const mh_case *nul = must_find(&p, "boundary/name-nul-escape");
+    ck_assert_ptr_nonnull(mem_find(nul->body, nul->body_len, "\\u0000", 6));
+    const mh_case *extra = must_find(&p, "boundary/extra-property");
+    cJSON *t = parse(extra);
+    ck_assert_int_eq(cJSON_GetArraySize(t), 3);
+    cJSON_Delete(t);
+    ck_assert_str_eq(must_find(&p, "boundary/bot-id-param-empty")->target,
+                     "/openapi/personalTag?botId=");
+    ck_assert_str_eq(must_find(&p, "boundary/bot-id-param-repeated")->target,
+                     "/openapi/personalTag?botId=" BOT "&botId=" BOT);
+    mh_plan_free(&p);
+}
+END_TEST
+
+START_TEST(gen_plan_malformed_shapes_exact)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    const mh_case *c = must_find(&p, "malformed/body-empty");
+    ck_assert_ptr_nonnull(c->body);
+    ck_assert_uint_eq(c->body_len, 0);
+    c = must_find(&p, "malformed/json-bom");
+    ck_assert(memcmp(c->body, "\xef\xbb\xbf{", 4) == 0);
+    c = must_find(&p, "malformed/json-deep-nesting");
+    size_t depth = 0;
+    for (size_t i = 0; i < c->body_len; i++)
+        depth += c->body[i] == '[';
+    ck_assert_uint_eq(depth, 10000);
+    c = must_find(&p, "malformed/body-large-invalid");
+    ck_assert_uint_ge(c->body_len, 1u << 20);
+    ck_assert_uint_le(c->body_len, 2u << 20);
+    ck_assert_int_eq(c->body[0], '{');
+    c = must_find(&p, "malformed/content-type-text-plain");
+    ck_assert_str_eq(header(c, "Content-Type"), "text/plain");
+    ck_assert_int_eq(c->body_schema_valid, 1);
+    c = must_find(&p, "malformed/content-type-missing");
+    ck_assert_ptr_null(header(c, "Content-Type"));
+    ck_assert_ptr_nonnull(header(c, "Authorization"));
+    c = must_find(&p, "malformed/bot-id-param-missing");
+    ck_assert_str_eq(c->target, "/openapi/personalTag");
+    c = must_find(&p, "malformed/secret-missing");
+    char *secret = member(c, "secret");
+    ck_assert_ptr_null(secret);
+    c = must_find(&p, "malformed/name-wrong-type-number");
+    cJSON *t = parse(c);
+    ck_assert(cJSON_IsNumber(mh_json_get(t, "name")));
+    cJSON_Delete(t);
+    mh_plan_free(&p);
+}
+END_TEST
+
+START_TEST(gen_plan_headers_in_order)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    const mh_case *c = must_find(&p, "valid/ascii");
+    ck_assert_str_eq(c->method, "POST");
+    ck_assert_str_eq(c->target, "/openapi/personalTag?botId=" BOT);
+    ck_assert_uint_eq(c->header_count, 3);
+    ck_assert_str_eq(c->headers[0].name, "Content-Type");
+    ck_assert_str_eq(c->headers[0].value, "application/json");
+    ck_assert_str_eq(c->headers[1].name, "Authorization");
+    ck_assert_str_eq(c->headers[2].name, "Accept");
+    ck_assert_str_eq(c->headers[2].value, "application/json");
+    char *tok = bearer(c);
+    ck_assert_uint_ge(p.token_count, 1);
+    ck_assert_str_eq(p.tokens[0], tok);
+    free(tok);
+    c = must_find(&p, "methods/get");
+    ck_assert_str_eq(c->method, "GET");
+    ck_assert_ptr_null(c->body);
+    ck_assert_ptr_nonnull(header(c, "Authorization"));
+    c = must_find(&p, "methods/patch");
+    ck_assert_int_eq(c->body_schema_valid, 1);
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* ---- auth ---- */
+
+START_TEST(gen_plan_auth_tokens_verify)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    char *bot = NULL;
+    char *valid = bearer(must_find(&p, "valid/ascii"));
+    ck_assert_int_eq(mh_jwt_verify(valid, KEY, strlen(KEY), NOW, &bot), MH_JWT_OK);
+    ck_assert_str_eq(bot, BOT);
+    free(bot);
+
+    char *expired = bearer(must_find(&p, "auth/expired-token"));
+    ck_assert_int_eq(mh_jwt_verify(expired, KEY, strlen(KEY), NOW, NULL), MH_JWT_EXPIRED);
+    /* Only the expiry is wrong: an hour and a half earlier it was fine. */
+    ck_assert_int_eq(mh_jwt_verify(expired, KEY, strlen(KEY), NOW - 5400, NULL), MH_JWT_OK);
+
+    char *other = bearer(must_find(&p, "auth/other-bot-token"));
+    bot = NULL;
+    ck_assert_int_eq(mh_jwt_verify(other, KEY, strlen(KEY), NOW, &bot), MH_JWT_OK);
+    ck_assert_str_eq(bot, BOT "-other");
+    free(bot);
+    ck_assert_str_eq(must_find(&p, "auth/other-bot-token")->target,
+                     "/openapi/personalTag?botId=" BOT);
+
+    char *tampered = bearer(must_find(&p, "auth/tampered-signature"));
+    ck_assert_str_ne(tampered, valid);
+    ck_assert_int_eq(mh_jwt_verify(tampered, KEY, strlen(KEY), NOW, NULL), MH_JWT_BAD_SIG);
+    char *none = bearer(must_find(&p, "auth/alg-none"));
+    ck_assert_int_eq(mh_jwt_verify(none, KEY, strlen(KEY), NOW, NULL), MH_JWT_BAD_ALG);
+    ck_assert_int_eq(none[strlen(none) - 1], '.'); /* empty signature */
+    char *garbage = bearer(must_find(&p, "auth/garbage-token"));
+    ck_assert_int_ne(mh_jwt_verify(garbage, KEY, strlen(KEY), NOW, NULL), MH_JWT_OK);
+
+    /* Every credential token is registered for redaction. */
+    const char *need[] = {valid, expired, other};
+    for (size_t i = 0; i < 3; i++) {
+        size_t k = 0;
+        while (k < p.token_count && strcmp(p.tokens[k], need[i]) != 0)
+            k++;
+        ck_assert_msg(k < p.token_count, "token %zu not listed", i);
+    }
+    ck_assert_ptr_null(header(must_find(&p, "auth/no-authorization"), "Authorization"));
+    ck_assert_str_eq(header(must_find(&p, "auth/bearer-empty"), "Authorization"), "Bearer ");
+    ck_assert(strncmp(header(must_find(&p, "auth/basic-scheme"), "Authorization"), "Basic ", 6) ==
+              0);
+    free(valid);
+    free(expired);
+    free(other);
+    free(tampered);
+    free(none);
+    free(garbage);
+    mh_plan_free(&p);
+}
+END_TEST
+
+START_TEST(gen_plan_auth_token_only)
+{
+    mh_gen_opts o = opts();
+    o.jwt_key = NULL;
+    o.token = "given.token.value";
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_ge(suite_count(&p, MH_SUITE_AUTH), 6);
+    ck_assert_ptr_null(find(&p, "auth/expired-token"));
+    ck_assert_ptr_null(find(&p, "auth/other-bot-token"));
+    must_find(&p, "auth/alg-none");
+    must_find(&p, "auth/secret-wrong");
+    ck_assert_str_eq(header(must_find(&p, "valid/ascii"), "Authorization"),
+                     "Bearer given.token.value");
+    ck_assert_uint_eq(p.token_count, 1);
+    ck_assert_str_eq(p.tokens[0], "given.token.value");
+    for (size_t i = 0; i < p.count; i++) {
+        const char *h = header(p.cases[i], "Authorization");
+        /* "bearer x" would be valid per RFC 7235: never an auth case. */
+        ck_assert_msg(!h || strncmp(h, "bearer ", 7) != 0, "%s", p.cases[i]->id);
+    }
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* ---- max_cases and repeat ---- */
+
+START_TEST(gen_plan_max_cases_keeps_every_suite)
+{
+    mh_gen_opts o = opts();
+    mh_plan full, p;
+    plan(&o, &full);
+    o.max_cases = 12;
+    plan(&o, &p);
+    ck_assert_uint_eq(p.count, 12);
+    for (int s = 0; s <= MH_SUITE_METHODS; s++)
+        ck_assert_uint_ge(suite_count(&p, (mh_suite)s), 2);
+    /* A subsequence of the full plan, in plan order. */
+    size_t j = 0;
+    for (size_t i = 0; i < p.count; i++) {
+        while (j < full.count && strcmp(full.cases[j]->id, p.cases[i]->id) != 0)
+            j++;
+        ck_assert_msg(j < full.count, "%s out of order", p.cases[i]->id);
+    }
+    mh_plan_free(&p);
+    o.max_cases = 3;
+    plan(&o, &p);
+    ck_assert_uint_eq(p.count, 3);
+    ck_assert_str_eq(p.cases[0]->id, "valid/ascii");
+    ck_assert_int_eq(p.cases[2]->suite, MH_SUITE_MALFORMED);
+    mh_plan_free(&p);
+    mh_plan_free(&full);
+}
+END_TEST
+
+START_TEST(gen_plan_repeat_multiplies_with_fresh_names)
+{
+    mh_gen_opts o = opts();
+    mh_plan one, three;
+    plan(&o, &one);
+    o.repeat = 3;
+    plan(&o, &three);
+    ck_assert_uint_eq(three.count, 3 * one.count);
+    must_find(&three, "valid/ascii");
+    must_find(&three, "valid/ascii#2");
+    must_find(&three, "methods/delete#3");
+    ck_assert_ptr_null(find(&three, "valid/ascii#1"));
+    char *a = member(must_find(&three, "valid/ascii"), "name");
+    char *b = member(must_find(&three, "valid/ascii#2"), "name");
+    char *c = member(must_find(&three, "valid/ascii#3"), "name");
+    ck_assert_str_ne(a, b);
+    ck_assert_str_ne(b, c);
+    ck_assert_str_ne(a, c);
+    free(a);
+    free(b);
+    free(c);
+    mh_plan_free(&one);
+    mh_plan_free(&three);
+}
+END_TEST
+
+/* ---- another operation, no code change ---- */
+
+static void setup_widgets(void)
+{
+    load(WIDGETS, WIDGET_OP);
+}
+
+START_TEST(gen_plan_other_spec_is_schema_driven)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_ge(p.count, 60);
+    for (size_t i = 0; i < p.count; i++) {
+        const mh_case *c = p.cases[i];
+        ck_assert_msg(strncmp(c->target, "/v2/widgets/", 12) == 0 && !strchr(c->target, '{'),
+                      "%s: %s", c->id, c->target);
+        if (c->body)
+            ck_assert_msg(!mem_find(c->body, c->body_len, "\"name\"", 6) &&
+                              !mem_find(c->body, c->body_len, "\"secret\"", 8),
+                          "%s: Manta property names leaked", c->id);
+        if (c->suite == MH_SUITE_VALID) {
+            ck_assert_int_eq(c->body_schema_valid, 1);
+            char *title = member(c, "title");
+            char *key = member(c, "apiKey");
+            ck_assert_uint_le(cp_count(title), 20);
+            ck_assert(strncmp(title, "mh-" RUN_ID "-", 12) == 0);
+            ck_assert_str_eq(key, SECRET);
+            free(title);
+            free(key);
+        }
+    }
+    const mh_case *c = must_find(&p, "valid/ascii");
+    ck_assert_str_eq(c->method, "PUT");
+    ck_assert_ptr_nonnull(strstr(c->target, "?tenantBot=" BOT));
+    ck_assert_ptr_null(strstr(c->target, "verbose")); /* optional parameter left out */
+    static const char *const ids[] = {
+        "boundary/title-length-20",
+        "malformed/title-length-21",
+        "malformed/extra-property",
+        "boundary/count-minimum",
+        "malformed/count-below-minimum",
+        "malformed/count-wrong-type-string",
+        "malformed/count-wrong-type-number",
+        "malformed/api-key-missing",
+        "auth/api-key-wrong",
+        "boundary/tenant-bot-param-empty",
+        "malformed/tenant-bot-param-missing",
+        "methods/patch",
+        "methods/delete",
+        "boundary/duplicate-key-title",
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        must_find(&p, ids[i]);
+    ck_assert_ptr_null(find(&p, "methods/get")); /* declared on the path */
+    ck_assert_ptr_null(find(&p, "methods/put"));
+    ck_assert_ptr_null(find(&p, "boundary/title-length-100"));
+    ck_assert_ptr_null(find(&p, "auth/secret-wrong"));
+    char *key = member(must_find(&p, "auth/api-key-wrong"), "apiKey");
+    ck_assert_str_eq(key, SECRET "-wrong");
+    free(key);
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* ---- errors ---- */
+
+START_TEST(gen_plan_usage_errors)
+{
+    mh_gen_opts o = opts();
+    mh_plan p;
+    mh_error err;
+    o.jwt_key = NULL;
+    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "--token"));
+    ck_assert_ptr_nonnull(strstr(err.message, "--jwt-key"));
+    ck_assert_uint_eq(p.count, 0);
+    ck_assert_ptr_null(p.cases);
+    o = opts();
+    o.run_id = NULL;
+    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
+    o = opts();
+    o.bot_id = NULL;
+    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "--bot-id"));
+    o = opts();
+    o.secret = NULL;
+    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "--secret"));
+    ck_assert_ptr_nonnull(strstr(err.message, "secret")); /* names the property */
+}
+END_TEST
+
+START_TEST(gen_plan_no_body_is_spec_error)
+{
+    mh_error err;
+    const mh_operation *get = mh_spec_find_operation(spec, "GET /v2/widgets/{widgetId}", &err);
+    ck_assert_ptr_nonnull(get);
+    mh_gen_opts o = opts();
+    o.op = get;
+    mh_plan p;
+    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_SPEC);
+    ck_assert_ptr_nonnull(strstr(err.message, "GET /v2/widgets/{widgetId}"));
+    ck_assert_uint_eq(p.count, 0);
+}
+END_TEST
+
+/* ---- small pieces ---- */
+
+START_TEST(gen_credential_names_match_rule)
+{
+    static const struct {
+        const char *name;
+        int cred;
+    } t[] = {{"secret", 1},    {"clientSecret", 1}, {"PASSWORD", 1}, {"passwd", 1},
+             {"authToken", 1}, {"apiKey", 1},       {"api_key", 1},  {"credentials", 1},
+             {"name", 0},      {"botId", 0},        {"key", 0},      {"title", 0}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        ck_assert_msg(mh_gen_is_credential_name(t[i].name) == t[i].cred, "%s", t[i].name);
+}
+END_TEST
+
+START_TEST(gen_new_run_id_is_8_hex)
+{
+    char *a = mh_gen_new_run_id(), *b = mh_gen_new_run_id();
+    ck_assert_uint_eq(strlen(a), 8);
+    ck_assert_uint_eq(strspn(a, "0123456789abcdef"), 8);
+    ck_assert_str_ne(a, b);
+    free(a);
+    free(b);
+}
+END_TEST
+
+START_TEST(prng_same_seed_same_sequence)
+{
+    mh_prng a, b, c;
+    mh_prng_seed(&a, 7);
+    mh_prng_seed(&b, 7);
+    mh_prng_seed(&c, 8);
+    int differs = 0;
+    for (int i = 0; i < 100; i++) {
+        uint64_t x = mh_prng_next(&a);
+        ck_assert(x == mh_prng_next(&b));
+        differs |= x != mh_prng_next(&c);
+        ck_assert_uint_lt(mh_prng_below(&a, 10), 10);
+        mh_prng_below(&b, 10);
+        mh_prng_below(&c, 10);
+    }
+    ck_assert(differs);
+    ck_assert_uint_eq(mh_prng_below(&a, 0), 0);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("gen");
+    TCase *tc = tcase_create("default-spec");
+    tcase_add_checked_fixture(tc, setup_default, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, gen_plan_default_has_every_suite);
+    tcase_add_test(tc, gen_plan_ids_unique_and_stable);
+    tcase_add_test(tc, gen_plan_same_seed_identical);
+    tcase_add_test(tc, gen_plan_run_id_changes_only_names);
+    tcase_add_test(tc, gen_plan_seed_changes_random_parts);
+    tcase_add_test(tc, gen_plan_suite_selection_keeps_random_parts);
+    tcase_add_test(tc, gen_plan_bodies_classified);
+    tcase_add_test(tc, gen_plan_names_unique_and_prefixed);
+    tcase_add_test(tc, gen_plan_boundary_extremes_exact);
+    tcase_add_test(tc, gen_plan_malformed_shapes_exact);
+    tcase_add_test(tc, gen_plan_headers_in_order);
+    tcase_add_test(tc, gen_plan_auth_tokens_verify);
+    tcase_add_test(tc, gen_plan_auth_token_only);
+    tcase_add_test(tc, gen_plan_max_cases_keeps_every_suite);
+    tcase_add_test(tc, gen_plan_repeat_multiplies_with_fresh_names);
+    tcase_add_test(tc, gen_plan_usage_errors);
+    suite_add_tcase(s, tc);
+
+    TCase *tw = tcase_create("widgets-spec");
+    tcase_add_checked_fixture(tw, setup_widgets, teardown);
+    tcase_set_timeout(tw, 60);
+    tcase_add_test(tw, gen_plan_other_spec_is_schema_driven);
+    tcase_add_test(tw, gen_plan_no_body_is_spec_error);
+    suite_add_tcase(s, tw);
+
+    TCase *tp = tcase_create("pieces");
+    tcase_add_test(tp, gen_credential_names_match_rule);
+    tcase_add_test(tp, gen_new_run_id_is_8_hex);
+    tcase_add_test(tp, prng_same_seed_same_sequence);
+    suite_add_tcase(s, tp);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run_suite(make_suite());
+}
