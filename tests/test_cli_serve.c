@@ -1,0 +1,264 @@
+/* test_cli_serve.c — `manta-harness serve` and `manta-harness token` as a
+ * user runs them: spawned binary, first stdout line, SIGTERM, exit codes. */
+#include <curl/curl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jwt.h"
+#include "refserver.h"
+#include "testutil.h"
+
+#define KEY "cli-test-key"
+#define SECRET "cli-test-secret"
+
+typedef struct {
+    pid_t pid;
+    int out, err; /* read ends */
+} child;
+
+/* Starts `manta-harness serve ...` with secrets in the environment. */
+static child spawn_serve(const char *const *extra)
+{
+    int po[2], pe[2];
+    ck_assert_int_eq(pipe(po), 0);
+    ck_assert_int_eq(pipe(pe), 0);
+    child c = {fork(), po[0], pe[0]};
+    ck_assert_int_ge(c.pid, 0);
+    if (c.pid == 0) {
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        setenv("MANTA_JWT_KEY", KEY, 1);
+        setenv("MANTA_SECRET", SECRET, 1);
+        const char *av[32] = {MH_BINARY, "serve", "--port", "0", "--bot-id", "cli-bot"};
+        size_t n = 6;
+        for (size_t i = 0; extra && extra[i] && n < 31; i++)
+            av[n++] = extra[i];
+        av[n] = NULL;
+        execv(MH_BINARY, (char *const *)av);
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    return c;
+}
+
+/* Reads fd until a newline or EOF, bounded by timeout_ms. */
+static size_t read_line(int fd, char *buf, size_t cap, int timeout_ms)
+{
+    size_t n = 0;
+    while (n + 1 < cap) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0 || read(fd, buf + n, 1) != 1)
+            break;
+        if (buf[n++] == '\n')
+            break;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+/* Reads everything until EOF (bounded). Caller frees. */
+static char *read_all(int fd)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    ssize_t k;
+    struct pollfd p = {fd, POLLIN, 0};
+    while (n + 1 < cap && poll(&p, 1, 10000) > 0 && (k = read(fd, buf + n, cap - n - 1)) > 0)
+        n += (size_t)k;
+    buf[n] = '\0';
+    return buf;
+}
+
+static int wait_exit(pid_t pid)
+{
+    int status = 0;
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        usleep(50000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+static long post(const char *url, const char *token, const char *body)
+{
+    CURL *c = curl_easy_init();
+    char auth[1024];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    struct curl_slist *hs = curl_slist_append(NULL, auth);
+    hs = curl_slist_append(hs, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    FILE *devnull = fopen("/dev/null", "w");
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, devnull);
+    long status = 0;
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    fclose(devnull);
+    curl_slist_free_all(hs);
+    curl_easy_cleanup(c);
+    return status;
+}
+
+START_TEST(cli_serve_url_request_sigterm_summary)
+{
+    child c = spawn_serve(NULL);
+    char line[256];
+    ck_assert_uint_gt(read_line(c.out, line, sizeof line, 10000), 0);
+    ck_assert_msg(strncmp(line, "http://127.0.0.1:", 17) == 0, "first line: %s", line);
+    line[strcspn(line, "\n")] = '\0';
+    char url[320];
+    snprintf(url, sizeof url, "%s/openapi/personalTag?botId=cli-bot", line);
+    long long now = (long long)time(NULL);
+    char *tok = mh_jwt_mint(KEY, strlen(KEY), "cli-bot", now, now + 60);
+    ck_assert_int_eq(post(url, tok, "{\"secret\":\"" SECRET "\",\"name\":\"cli\"}"), 200);
+    ck_assert_int_eq(post(url, tok, "{\"secret\":\"" SECRET "\",\"name\":\"cli\"}"), 403);
+    ck_assert_int_eq(post(url, "bad", "{}"), 401);
+    kill(c.pid, SIGTERM);
+    char *err = read_all(c.err);
+    ck_assert_int_eq(wait_exit(c.pid), 0);
+    ck_assert_msg(strstr(err, "POST /openapi/personalTag 200 "), "log: %s", err);
+    ck_assert_msg(strstr(err, "POST /openapi/personalTag 401 "), "log: %s", err);
+    ck_assert_msg(strstr(err, "3 requests served, 1 tags stored"), "summary: %s", err);
+    /* no secret, key or token in the log */
+    ck_assert_ptr_null(strstr(err, SECRET));
+    ck_assert_ptr_null(strstr(err, KEY));
+    ck_assert_ptr_null(strstr(err, tok));
+    free(err);
+    free(tok);
+    close(c.out);
+    close(c.err);
+}
+END_TEST
+
+START_TEST(cli_serve_sigint_with_fault_exits_zero)
+{
+    const char *extra[] = {"--fault", "drop-message", "--fault", "no-allow", "--rate-limit", "5",
+                           NULL};
+    child c = spawn_serve(extra);
+    char line[256];
+    ck_assert_uint_gt(read_line(c.out, line, sizeof line, 10000), 0);
+    kill(c.pid, SIGINT);
+    char *err = read_all(c.err);
+    ck_assert_int_eq(wait_exit(c.pid), 0);
+    ck_assert_msg(strstr(err, "0 requests served, 0 tags stored"), "summary: %s", err);
+    free(err);
+    close(c.out);
+    close(c.err);
+}
+END_TEST
+
+typedef struct {
+    const char *argv[12];
+    const char *needle; /* expected in stderr */
+} bad_config;
+
+START_TEST(cli_serve_config_errors_exit_2)
+{
+    static const bad_config cases[] = {
+        {{"x", "serve", "--secret", "s", "--jwt-key", "k"}, "--bot-id"},
+        {{"x", "serve", "--bot-id", "b", "--jwt-key", "k"}, "--secret"},
+        {{"x", "serve", "--bot-id", "b", "--secret", "s"}, "--jwt-key"},
+        {{"x", "serve", "--bot-id", "b", "--secret", "s", "--jwt-key", "k", "--fault", "nope"},
+         "--fault"},
+        {{"x", "serve", "--bot-id", "b", "--secret", "s", "--jwt-key", "k", "--port", "70000"},
+         "--port"},
+        {{"x", "serve", "--bot-id", "b", "--secret", "s", "--jwt-key", "k", "--rate-limit", "-1"},
+         "--rate-limit"},
+        {{"x", "serve", "--bot-id", "b", "--secret", "s", "--jwt-key", "k", "--spec",
+          "/nonexistent.json"},
+         "--spec"},
+        {{"x", "serve", "--bot-id", "b", "--secret", "s", "--jwt-key", "k", "--bogus", "1"},
+         "--bogus"},
+        {{"x", "serve", "--bot-id"}, "--bot-id"},
+        {{"x", "token", "--bot-id", "b"}, "--jwt-key"},
+        {{"x", "token", "--jwt-key", "k"}, "--bot-id"},
+        {{"x", "token", "--jwt-key", "k", "--bot-id", "b", "--ttl", "0"}, "--ttl"},
+    };
+    unsetenv("MANTA_BOT_ID");
+    unsetenv("MANTA_SECRET");
+    unsetenv("MANTA_JWT_KEY");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = NULL, *err = NULL;
+        int rc = tu_run_cli(cases[i].argv, NULL, &out, &err, 10);
+        ck_assert_msg(rc == 2, "case %zu: exit %d", i, rc);
+        ck_assert_msg(strstr(err, cases[i].needle), "case %zu: stderr %s", i, err);
+        ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "case %zu: one line: %s", i, err);
+        ck_assert_str_eq(out, "");
+        free(out);
+        free(err);
+    }
+}
+END_TEST
+
+START_TEST(cli_serve_help_lists_every_fault)
+{
+    const char *argv[] = {"serve", "serve", "--help", NULL};
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tu_run_cli(argv, NULL, &out, &err, 10), 0);
+    for (size_t i = 0; i < mh_refserver_fault_count; i++)
+        ck_assert_msg(strstr(out, mh_refserver_faults[i].name), "missing %s",
+                      mh_refserver_faults[i].name);
+    ck_assert_ptr_nonnull(strstr(out, "--rate-limit"));
+    free(out);
+    free(err);
+}
+END_TEST
+
+START_TEST(cli_token_output_verifies)
+{
+    const char *argv[] = {"token", "token", "--bot-id", "tb", "--ttl", "120", NULL};
+    setenv("MANTA_JWT_KEY", KEY, 1);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tu_run_cli(argv, NULL, &out, &err, 10), 0);
+    unsetenv("MANTA_JWT_KEY");
+    out[strcspn(out, "\n")] = '\0';
+    char *bot = NULL;
+    time_t now = time(NULL);
+    ck_assert_int_eq(mh_jwt_verify(out, KEY, strlen(KEY), now, &bot), MH_JWT_OK);
+    ck_assert_str_eq(bot, "tb");
+    ck_assert_int_eq(mh_jwt_verify(out, KEY, strlen(KEY), now + 121, NULL), MH_JWT_EXPIRED);
+    free(bot);
+    free(out);
+    free(err);
+    const char *help[] = {"token", "token", "--help", NULL};
+    ck_assert_int_eq(tu_run_cli(help, NULL, &out, &err, 10), 0);
+    ck_assert_ptr_nonnull(strstr(out, "--ttl"));
+    free(out);
+    free(err);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("cli_serve");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, cli_serve_url_request_sigterm_summary);
+    tcase_add_test(tc, cli_serve_sigint_with_fault_exits_zero);
+    tcase_add_test(tc, cli_serve_config_errors_exit_2);
+    tcase_add_test(tc, cli_serve_help_lists_every_fault);
+    tcase_add_test(tc, cli_token_output_verifies);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int r = tu_run_suite(make_suite());
+    curl_global_cleanup();
+    return r;
+}
