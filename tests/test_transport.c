@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,6 +194,30 @@ START_TEST(transport_send_binary_body_exact_bytes)
     ck_assert_int_eq(memcmp(req + len - blen, body, blen), 0);
     ck_assert_ptr_eq(strstr(req, "\r\n\r\n") + 4, req + len - blen);
     free(req);
+    mh_exchange_clear(&x);
+    mh_case_free(c);
+}
+END_TEST
+
+START_TEST(transport_send_large_body_without_expect)
+{
+    size_t blen = 1536 * 1024;
+    char *body = malloc(blen);
+    ck_assert_ptr_nonnull(body);
+    for (size_t i = 0; i < blen; i++)
+        body[i] = (char)(i * 7);
+    mh_case *c = make_case("POST", "/p", body, blen);
+    mh_case_add_header(c, "Content-Type", "application/json");
+    mh_exchange x;
+    size_t len;
+    char *req = request_for(NULL, c, &x, &len);
+    ck_assert_int_eq(x.error, MH_XFER_OK);
+    ck_assert_ptr_null(find_header(req, "Expect"));
+    const char *start = strstr(req, "\r\n\r\n") + 4;
+    ck_assert_uint_eq(len - (size_t)(start - req), blen);
+    ck_assert_int_eq(memcmp(start, body, blen), 0);
+    free(req);
+    free(body);
     mh_exchange_clear(&x);
     mh_case_free(c);
 }
@@ -570,8 +595,16 @@ START_TEST(transport_unreachable_port_connect_fast)
 }
 END_TEST
 
+static long max_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
 static void too_large_case(tu_hostile_mode mode)
 {
+    long rss0 = max_rss_kb();
     tu_hostile *h = tu_hostile_start(mode, NULL, 0);
     mh_exchange x;
     size_t cap = 1024 * 1024;
@@ -579,6 +612,9 @@ static void too_large_case(tu_hostile_mode mode)
     ck_assert_int_eq(x.error, MH_XFER_TOO_LARGE);
     ck_assert_uint_le(x.body_len, cap);
     ck_assert_msg(took < 5000, "took %.0f ms", took);
+    /* Buffering the 50 MB answer would raise the peak by far more than this. */
+    long grown = max_rss_kb() - rss0;
+    ck_assert_msg(grown < 32 * 1024, "peak memory grew by %ld KiB", grown);
     tu_hostile_stop(h);
     mh_exchange_clear(&x);
 }
@@ -1026,6 +1062,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, transport_429_without_retry_after_backs_off);
     tcase_add_test(tc, transport_stop_flag_interrupts);
     tcase_add_test(tc, transport_send_target_verbatim);
+    tcase_add_test(tc, transport_send_large_body_without_expect);
     tcase_add_test(tc, transport_head_answer_has_no_body);
     tcase_add_test(tc, transport_oversized_headers_too_large);
     tcase_add_test(tc, transport_https_to_plain_server_is_tls_error);
