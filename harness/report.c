@@ -333,10 +333,10 @@ void mh__report_xml_escape(FILE *f, const char *s, size_t len, int attr)
             fputs("&gt;", f);
             break;
         case '"':
-            fputs("&quot;", f);
+            fputs(attr ? "&quot;" : "\"", f); /* quotes only matter in attributes */
             break;
         case '\'':
-            fputs("&apos;", f);
+            fputs(attr ? "&apos;" : "'", f);
             break;
         case '\t':
         case '\n':
@@ -500,20 +500,10 @@ static int plain_text(const char *s, size_t len)
     return 1;
 }
 
-static void shell_literal(FILE *f, const char *s, size_t len)
+/* ANSI-C quoting ($'...') keeps control bytes and invalid UTF-8 exact and the
+ * command ASCII. */
+static void shell_ansi_c(FILE *f, const char *s, size_t len)
 {
-    if (plain_text(s, len)) {
-        fputc('\'', f);
-        for (size_t i = 0; i < len; i++) {
-            if (s[i] == '\'')
-                fputs("'\\''", f);
-            else
-                fputc(s[i], f);
-        }
-        fputc('\'', f);
-        return;
-    }
-    /* ANSI-C quoting keeps control bytes and invalid UTF-8 exact and ASCII. */
     fputs("$'", f);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -527,16 +517,57 @@ static void shell_literal(FILE *f, const char *s, size_t len)
     fputc('\'', f);
 }
 
+/* 1 when s needs no quoting at all: letters, digits and _ . / : , + @ % -. */
+static int bare_word(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:,+@%-",
+                    s[i]) ||
+            s[i] == '\0')
+            return 0;
+    return 1;
+}
+
+/* Writes the pieces as one shell word: adjacent plain literals share one
+ * single-quoted run ('\'' for a quote), placeholders are "$NAME", other
+ * literals $'...'. */
 static void shell_word(FILE *f, const pieces *p)
 {
-    if (p->n == 0)
+    if (p->n == 0) {
         fputs("''", f);
-    for (size_t i = 0; i < p->n; i++) {
-        if (p->v[i].var)
-            fprintf(f, "\"%s\"", placeholders[p->v[i].idx]);
-        else
-            shell_literal(f, p->v[i].s, p->v[i].len);
+        return;
     }
+    if (p->n == 1 && !p->v[0].var && bare_word(p->v[0].s, p->v[0].len)) {
+        fwrite(p->v[0].s, 1, p->v[0].len, f);
+        return;
+    }
+    int open = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const piece *pc = &p->v[i];
+        if (!pc->var && plain_text(pc->s, pc->len)) {
+            if (!open)
+                fputc('\'', f);
+            open = 1;
+            for (size_t k = 0; k < pc->len; k++) {
+                if (pc->s[k] == '\'')
+                    fputs("'\\''", f);
+                else
+                    fputc(pc->s[k], f);
+            }
+            continue;
+        }
+        if (open)
+            fputc('\'', f);
+        open = 0;
+        if (pc->var)
+            fprintf(f, "\"%s\"", placeholders[pc->idx]);
+        else
+            shell_ansi_c(f, pc->s, pc->len);
+    }
+    if (open)
+        fputc('\'', f);
 }
 
 /* Writes one shell word for original text s[0..len). -1 on OOM. */

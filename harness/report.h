@@ -154,9 +154,10 @@ char *mh__report_redact(const mh_run *run, const char *s);
  * truncated sequences are invalid). n > 0. */
 size_t mh__utf8_len(const unsigned char *s, size_t n);
 
-/* Writes s[0..len) escaped for XML/HTML text and attribute values: the five
- * XML escapes, invalid UTF-8 and forbidden control characters as U+FFFD;
- * with attr, tab/CR/LF as character references so they survive. */
+/* Writes s[0..len) escaped for XML/HTML text (attr 0: & < >) or attribute
+ * values (attr 1: all five XML escapes, and tab/CR/LF as character
+ * references so they survive attribute normalisation); invalid UTF-8, the C0
+ * controls XML 1.0 forbids and U+FFFE/U+FFFF become U+FFFD. */
 void mh__report_xml_escape(FILE *f, const char *s, size_t len, int attr);
 
 /* The note appended to a capped body: "…[truncated N bytes]". */
