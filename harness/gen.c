@@ -427,7 +427,8 @@ static int append_rep(mh__gen *g, mh_plan *out, size_t *cap)
     }
     mh_case **start = out->cases + out->count;
     for (int s = 0; s < MH_SUITE_COUNT; s++) {
-        memcpy(out->cases + out->count, g->list[s], g->count[s] * sizeof *g->list[s]);
+        if (g->count[s]) /* memcpy from a NULL list is undefined even for 0 bytes */
+            memcpy(out->cases + out->count, g->list[s], g->count[s] * sizeof *g->list[s]);
         out->count += g->count[s];
         g->count[s] = 0; /* moved, not freed */
     }
