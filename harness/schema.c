@@ -1108,7 +1108,12 @@ static uint64_t json_hash(const cJSON *v)
     if (cJSON_IsNumber(v)) {
         decnum d = dec_parse(v);
         if (!d.ok || d.zero) {
-            MIX(d.zero ? 0 : (uint64_t)(int64_t)v->valuedouble);
+            /* no literal: hash the double's bits (0 and -0 alike) */
+            double x = v->valuedouble == 0 ? 0.0 : v->valuedouble;
+            uint64_t bits = 0;
+            if (!d.zero)
+                memcpy(&bits, &x, sizeof bits);
+            MIX(bits);
             return h;
         }
         MIX(d.neg);
@@ -1347,6 +1352,12 @@ static int string_format_ok(fmt_kind f, const char *s)
 
 static pthread_key_t md_key;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+/* Shared, read-only after creation: bounds backtracking so a hostile string
+ * against a catastrophic pattern costs milliseconds, not minutes. */
+static pcre2_match_context *match_ctx;
+
+#define MH_PATTERN_MATCH_LIMIT 1000000
+#define MH_PATTERN_DEPTH_LIMIT 10000
 
 static void md_destroy(void *p)
 {
@@ -1356,6 +1367,11 @@ static void md_destroy(void *p)
 static void md_init(void)
 {
     pthread_key_create(&md_key, md_destroy);
+    match_ctx = pcre2_match_context_create(NULL);
+    if (match_ctx) {
+        pcre2_set_match_limit(match_ctx, MH_PATTERN_MATCH_LIMIT);
+        pcre2_set_depth_limit(match_ctx, MH_PATTERN_DEPTH_LIMIT);
+    }
 }
 
 static pcre2_match_data *thread_match_data(void)
@@ -1399,7 +1415,7 @@ static int pattern_test(const pcre2_code *re, const char *s)
         subject = copy;
         len = o;
     }
-    int rc = pcre2_match(re, (PCRE2_SPTR)subject, len, 0, 0, md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)subject, len, 0, 0, md, match_ctx);
     free(copy);
     if (rc >= 0)
         return 1;
@@ -1570,6 +1586,8 @@ static void check_enum(vctx *c, const mh_schema *s, const cJSON *v)
         if (json_equal(e, v))
             return;
     char *txt = c->out ? cJSON_PrintUnformatted(s->enum_values) : NULL;
+    if (txt && strlen(txt) > 200)
+        strcpy(txt + 190, " ...]");
     report(c, "enum", "value is not one of the allowed values %s", txt ? txt : "");
     free(txt);
 }
@@ -1589,8 +1607,10 @@ static void check_string(vctx *c, const mh_schema *s, const cJSON *v)
         if (rc == 0)
             report(c, "pattern", "does not match pattern \"%s\"", s->pattern_src);
         else if (rc < 0)
-            report(c, "pattern", "pattern \"%s\" could not be evaluated (PCRE2 error %d)",
-                   s->pattern_src, rc);
+            report(c, "pattern", "pattern \"%s\" could not be evaluated: %s", s->pattern_src,
+                   rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT
+                       ? "backtracking limit exceeded"
+                       : "PCRE2 match error");
     }
     if (s->format != F_NONE && !string_format_ok(s->format, str))
         report(c, "format", "not a valid %s", s->format_name);
@@ -1660,7 +1680,8 @@ static int unique_items(const cJSON *arr, size_t n, size_t *i1, size_t *i2)
 {
     if (n < 16)
         return unique_slow(arr, i1, i2);
-    hashed *hv = malloc(n * sizeof *hv);
+    hashed local[128];
+    hashed *hv = n <= 128 ? local : malloc(n * sizeof *hv);
     if (!hv)
         return unique_slow(arr, i1, i2);
     size_t i = 0;
@@ -1676,7 +1697,8 @@ static int unique_items(const cJSON *arr, size_t n, size_t *i1, size_t *i2)
                 ok = 0;
                 break;
             }
-    free(hv);
+    if (hv != local)
+        free(hv);
     return ok;
 }
 
@@ -1839,10 +1861,19 @@ static void check_composition(vctx *c, const mh_schema *s, const cJSON *v)
         report(c, "not", "must not match the schema in \"not\"");
 }
 
+/* Deeper than any document the strict parser accepts by default; a guard
+ * against stack exhaustion for trees parsed with a larger limit. */
+#define MH_VALIDATE_MAX_DEPTH 1000
+
 static void validate(vctx *c, const mh_schema *s, const cJSON *v)
 {
     if (stopped(c))
         return;
+    if (c->path->n > MH_VALIDATE_MAX_DEPTH) {
+        report(c, "depth", "instance nested deeper than %d levels: not validated",
+               MH_VALIDATE_MAX_DEPTH);
+        return;
+    }
     if (cJSON_IsNull(v)) {
         if (s->types && !s->nullable) {
             char want[96];

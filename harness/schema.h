@@ -89,8 +89,13 @@ int mh_violations_add(mh_violations *v, const char *keyword, const char *pointer
                       ...) __attribute__((format(printf, 4, 5)));
 
 /* Validates instance (a tree from mh_json_parse) against s, appending every
- * violation to out. Returns the number appended (0 = valid). s and instance
- * are not modified; thread-safe for concurrent calls on the same schema. */
+ * violation to out. Returns the number of violations (0 = valid); out may be
+ * NULL to only count them. s and instance are not modified; thread-safe for
+ * concurrent calls on the same schema. Nothing is allocated while the
+ * document is valid (except for paths deeper than 32 levels and uniqueItems
+ * arrays over 128 items). anyOf/oneOf failures are one violation at the
+ * instance location whose message summarises each branch's first error.
+ * Instances nested deeper than 1000 levels get one "depth" violation. */
 size_t mh_schema_validate(const mh_schema *s, const cJSON *instance, mh_direction dir,
                           mh_violations *out);
 

@@ -78,15 +78,19 @@ const mh_operation *mh_spec_operation(const mh_spec *spec, size_t i);
 /* Finds "POST /openapi/personalTag" (method case-insensitive, path exact).
  * NULL (and MH_ERR_NOTFOUND in err, listing the known ids) when absent. */
 const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, mh_error *err);
-/* All methods declared on op's path, upper case, comma-separated ("POST");
- * borrowed. */
+/* All methods declared on the path, upper case, comma-separated, in document
+ * order ("POST", "GET, DELETE"); borrowed. NULL when the spec has no such
+ * path (exact match on the template, e.g. "/pets/{petId}"). */
 const char *mh_spec_path_methods(const mh_spec *spec, const char *path);
 
-/* components/schemas/NAME compiled; NULL (MH_ERR_NOTFOUND in err) if absent. */
+/* components/schemas/NAME compiled (every entry is compiled at load, so this
+ * is a lookup); NULL (MH_ERR_NOTFOUND in err, listing the known names, with
+ * pointer /components/schemas/NAME) if absent. Name match is exact. */
 const mh_schema *mh_spec_schema(const mh_spec *spec, const char *name, mh_error *err);
 
 /* Follows $ref chains in raw document nodes (for walking schemas by hand).
- * Returns node itself when it is no $ref; NULL when dangling or cyclic. */
+ * Returns node itself when it is no $ref; NULL when dangling, non-local or
+ * cyclic. Thread-safe; allocates only temporarily. */
 const cJSON *mh_spec_deref(const mh_spec *spec, const cJSON *node);
 
 /* The response declared for status: exact code first, then "NXX" range,
@@ -94,8 +98,10 @@ const cJSON *mh_spec_deref(const mh_spec *spec, const cJSON *node);
 const mh_response *mh_operation_response(const mh_operation *op, int status);
 
 /* The media entry of r matching content_type: type/subtype compared
- * case-insensitively, parameters (charset ...) ignored; wildcards "type/ *"
- * and "* / *" in the spec honoured, exact matches preferred. NULL if none. */
+ * case-insensitively, parameters (charset ...) and surrounding whitespace
+ * ignored on both sides; wildcards "type/ *" and "* / *" in the spec honoured,
+ * exact matches preferred, then the type range, then "* / *". NULL if none,
+ * and for a NULL/empty content_type or a NULL r. */
 const mh_media *mh_response_media(const mh_response *r, const char *content_type);
 
 #endif

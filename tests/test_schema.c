@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "json_strict.h"
 #include "schema.h"
@@ -605,6 +606,114 @@ START_TEST(schema_violations_add_copies)
 }
 END_TEST
 
+START_TEST(schema_validate_catastrophic_pattern_bounded)
+{
+    mh_error err;
+    mh_spec *sp = load_schemas("{\"type\":\"string\",\"pattern\":\"^(a|a?)+$\"}", NULL, &err);
+    ck_assert_msg(sp != NULL, "%s", err.message);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    char text[80] = "\"";
+    for (int i = 0; i < 60; i++)
+        strcat(text, "a");
+    strcat(text, "b\"");
+    cJSON *inst = parse(text);
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(s, inst, MH_DIR_RESPONSE, &v), 1);
+    ck_assert_str_eq(v.items[0].keyword, "pattern");
+    mh_violations_free(&v);
+    cJSON_Delete(inst);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(schema_validate_depth_guard)
+{
+    mh_error err;
+    mh_spec *sp = load_schemas(
+        "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/T\"}}", NULL, &err);
+    ck_assert_ptr_nonnull(sp);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    enum { DEPTH = 1500 };
+    char *text = malloc(2 * DEPTH + 1);
+    memset(text, '[', DEPTH);
+    memset(text + DEPTH, ']', DEPTH);
+    text[2 * DEPTH] = '\0';
+    mh_json_opts opts = {4000};
+    cJSON *inst = NULL;
+    ck_assert_int_eq(mh_json_parse(text, 2 * DEPTH, &opts, &inst, NULL), MH_JSON_OK);
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(s, inst, MH_DIR_RESPONSE, &v), 1);
+    ck_assert_str_eq(v.items[0].keyword, "depth");
+    mh_violations_free(&v);
+    cJSON_Delete(inst);
+    free(text);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(schema_validate_many_documents_fast)
+{
+    mh_error err;
+    mh_spec *sp = NULL;
+    ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &sp, &err), MH_OK);
+    const mh_schema *s = mh_spec_schema(sp, "ErrorResponse", &err);
+    cJSON *good = parse("{\"success\":false,\"errResponse\":{\"message\":\"m\",\"code\":403,"
+                        "\"botId\":\"b\"}}");
+    mh_violations v = {0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t total = 0;
+    for (int i = 0; i < 50000; i++)
+        total += mh_schema_validate(s, good, MH_DIR_RESPONSE, &v);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    ck_assert_uint_eq(total, 0);
+    ck_assert_ptr_null(v.items); /* the success path never touched the list */
+    ck_assert_msg(secs < 3.0, "50000 validations took %.2fs", secs);
+    cJSON_Delete(good);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(schema_validate_enum_message_bounded)
+{
+    char schema[8192] = "{\"enum\":[";
+    for (int i = 0; i < 500; i++) {
+        char num[16];
+        snprintf(num, sizeof num, "%s%d", i ? "," : "", i);
+        strcat(schema, num);
+    }
+    strcat(schema, "]}");
+    mh_error err;
+    mh_spec *sp = load_schemas(schema, NULL, &err);
+    ck_assert_ptr_nonnull(sp);
+    cJSON *inst = parse("\"x\"");
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(mh_spec_schema(sp, "T", &err), inst, MH_DIR_RESPONSE, &v),
+                      1);
+    ck_assert_uint_lt(strlen(v.items[0].message), 300);
+    mh_violations_free(&v);
+    cJSON_Delete(inst);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(schema_location_and_source)
+{
+    mh_error err;
+    mh_spec *sp = load_schemas("{\"properties\":{\"a/b\":{\"type\":\"string\"}}}", NULL, &err);
+    ck_assert_ptr_nonnull(sp);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    ck_assert_str_eq(mh_schema_location(s), "/components/schemas/T");
+    const cJSON *src = mh_schema_source(s);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(src, "properties"));
+    ck_assert_ptr_null(mh_schema_source(NULL));
+    ck_assert_ptr_null(mh_schema_location(NULL));
+    ck_assert_uint_eq(mh_schema_validate(NULL, src, MH_DIR_RESPONSE, NULL), 0);
+    mh_spec_free(sp);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -622,6 +731,11 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, schema_compile_bad_schema_fails, 0,
                         (int)(sizeof bad_schemas / sizeof bad_schemas[0]));
     tcase_add_test(tc, schema_violations_add_copies);
+    tcase_add_test(tc, schema_validate_catastrophic_pattern_bounded);
+    tcase_add_test(tc, schema_validate_depth_guard);
+    tcase_add_test(tc, schema_validate_many_documents_fast);
+    tcase_add_test(tc, schema_validate_enum_message_bounded);
+    tcase_add_test(tc, schema_location_and_source);
     suite_add_tcase(s, tc);
     return s;
 }
