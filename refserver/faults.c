@@ -24,7 +24,7 @@ const mh_refserver_fault_info mh_refserver_faults[] = {
     [MH_FAULT_CRASH_500] = {"crash-500", "not_a_server_error",
                             "bodies that are not strict JSON get 500 (conformant body)"},
     [MH_FAULT_ACCEPT_NO_AUTH] = {"accept-no-auth", "ignored_auth",
-                                 "missing, invalid or other-bot tokens are accepted"},
+                                 "missing, invalid or other-bot tokens get 200 (nothing stored)"},
     [MH_FAULT_ACCEPT_MALFORMED] = {"accept-malformed", "negative_data_rejection",
                                    "schema-invalid bodies get 200 (nothing stored)"},
     [MH_FAULT_REJECT_CJK] = {"reject-cjk", "positive_data_acceptance",

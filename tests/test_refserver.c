@@ -612,6 +612,9 @@ START_TEST(refserver_fault_acceptance)
     expect_raw(
         (reply[]){http(&f, "POST", OP_PATH "?botId=" BOT, NULL, "application/json", b, strlen(b))},
         200, NULL, NULL);
+    ck_assert_uint_eq(mh_refserver_tag_count(f.srv, NULL), 0); /* accepted, not stored */
+    expect_raw((reply[]){create(&f, "na")}, 200, NULL, NULL);
+    ck_assert_uint_eq(mh_refserver_tag_count(f.srv, NULL), 1);
     /* still judges everything else */
     expect_raw((reply[]){http(&f, "POST", OP_PATH "?botId=nobody", NULL, "application/json", b,
                               strlen(b))},
