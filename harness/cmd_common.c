@@ -1,0 +1,108 @@
+#include "cmd_common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int mh_cli_parse_long(const char *cmd, const char *flag, const char *text, long long min,
+                      long long max, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = text ? strtoll(text, &end, 10) : 0;
+    if (!text || !*text || *end || errno || v < min || v > max) {
+        mh_cli_error(cmd, "%s: expected a whole number from %lld to %lld, got '%s'", flag, min, max,
+                     text ? text : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int mh_cli_parse_u64(const char *cmd, const char *flag, const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = text ? strtoull(text, &end, 10) : 0;
+    if (!text || !*text || *end || errno || text[0] == '-') {
+        mh_cli_error(cmd, "%s: expected an unsigned 64-bit number, got '%s'", flag,
+                     text ? text : "");
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+int mh_cli_parse_double(const char *cmd, const char *flag, const char *text, double min,
+                        double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = text ? strtod(text, &end) : 0;
+    if (!text || !*text || *end || errno || !isfinite(v) || v < min) {
+        mh_cli_error(cmd, "%s: expected a number >= %g, got '%s'", flag, min, text ? text : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+const char *mh_cli_or_env(const char *value, const char *env)
+{
+    if (value)
+        return value;
+    const char *e = getenv(env);
+    return e && *e ? e : NULL;
+}
+
+uint64_t mh_cli_random_u64(void)
+{
+    uint64_t v = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t k = read(fd, &v, sizeof v);
+        close(fd);
+        if (k == (ssize_t)sizeof v)
+            return v;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 40);
+}
+
+static volatile int *stop_flag;
+
+static void on_signal(int sig)
+{
+    if (stop_flag && !*stop_flag) {
+        *stop_flag = 1;
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void mh_cli_install_stop(volatile int *flag)
+{
+    stop_flag = flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int mh_cli_isatty(void *stream)
+{
+    return isatty(fileno((FILE *)stream));
+}
