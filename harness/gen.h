@@ -62,7 +62,8 @@ typedef struct {
                             3600) unless token is given, and enable the expired and
                             other-bot cases */
     long long now;       /* unix time used for minting (tests pin it) */
-    unsigned suites;     /* bitmask of (1u << mh_suite); 0 = the five default suites */
+    unsigned suites;     /* bitmask of (1u << mh_suite); 0 = the five default suites;
+                            the fuzz bit is ignored (fuzzing has its own generator) */
     size_t max_cases;    /* 0 = no limit; otherwise a deterministic subset that keeps every
                             suite represented (round-robin over suites in plan order) */
     size_t repeat;       /* 0/1 = once; N = the plan N times with fresh unique names (ids

@@ -101,6 +101,13 @@ static char *alg_none(mh__gen *g)
         }
         free(raw);
     }
+    cJSON *tree = NULL;
+    if (claims && (mh_json_parse(claims, strlen(claims), NULL, &tree, NULL) != MH_JSON_OK ||
+                   !cJSON_IsObject(tree))) {
+        free(claims); /* an opaque token: there are no claims to reuse */
+        claims = NULL;
+    }
+    cJSON_Delete(tree);
     if (!claims)
         claims = claims_text(g, g->o->bot_id, g->o->now, g->o->now + 3600);
     char *t =
