@@ -714,6 +714,74 @@ START_TEST(schema_location_and_source)
 }
 END_TEST
 
+/* Runs every group of tests/data/schema/cases.json (see its first
+ * description for the format). */
+static void run_group(const cJSON *group, int gi)
+{
+    const cJSON *desc = cJSON_GetObjectItemCaseSensitive(group, "description");
+    char *schema = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(group, "schema"));
+    const cJSON *others = cJSON_GetObjectItemCaseSensitive(group, "others");
+    char *extra = NULL;
+    if (others) {
+        char *o = cJSON_PrintUnformatted(others);
+        extra = strdup(o + 1); /* drop the braces: members become siblings of T */
+        extra[strlen(extra) - 1] = '\0';
+        free(o);
+    }
+    mh_error err;
+    mh_spec *sp = load_schemas(schema, extra, &err);
+    ck_assert_msg(sp != NULL, "group %d (%s): %s", gi, desc->valuestring, err.message);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    int ti = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(group, "tests"))
+    {
+        const cJSON *dir = cJSON_GetObjectItemCaseSensitive(t, "direction");
+        mh_direction d =
+            dir && strcmp(dir->valuestring, "request") == 0 ? MH_DIR_REQUEST : MH_DIR_RESPONSE;
+        size_t want = (size_t)cJSON_GetObjectItemCaseSensitive(t, "violations")->valueint;
+        mh_violations v = {0};
+        size_t n = mh_schema_validate(s, cJSON_GetObjectItemCaseSensitive(t, "instance"), d, &v);
+        ck_assert_msg(n == want, "group %d (%s) test %d: %zu violations, expected %zu (%s %s: %s)",
+                      gi, desc->valuestring, ti, n, want, n ? v.items[0].keyword : "",
+                      n ? v.items[0].pointer : "", n ? v.items[0].message : "");
+        const cJSON *kw = cJSON_GetObjectItemCaseSensitive(t, "keyword");
+        const cJSON *ptr = cJSON_GetObjectItemCaseSensitive(t, "pointer");
+        if (kw)
+            ck_assert_msg(strcmp(v.items[0].keyword, kw->valuestring) == 0,
+                          "group %d test %d: keyword %s, expected %s", gi, ti, v.items[0].keyword,
+                          kw->valuestring);
+        if (ptr)
+            ck_assert_msg(strcmp(v.items[0].pointer, ptr->valuestring) == 0,
+                          "group %d test %d: pointer %s, expected %s", gi, ti, v.items[0].pointer,
+                          ptr->valuestring);
+        mh_violations_free(&v);
+        ti++;
+    }
+    ck_assert_int_gt(ti, 0);
+    mh_spec_free(sp);
+    free(schema);
+    free(extra);
+}
+
+START_TEST(schema_validate_data_file_cases)
+{
+    size_t len;
+    char *text = tu_read_file(MH_TEST_DATA "/schema/cases.json", &len);
+    ck_assert_ptr_nonnull(text);
+    cJSON *groups = NULL;
+    mh_json_error je;
+    ck_assert_msg(mh_json_parse(text, len, NULL, &groups, &je) == MH_JSON_OK,
+                  "cases.json:%d:%d: %s", je.line, je.column, je.message);
+    int gi = 0;
+    const cJSON *g;
+    cJSON_ArrayForEach(g, groups) run_group(g, gi++);
+    ck_assert_int_ge(gi, 10);
+    cJSON_Delete(groups);
+    free(text);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -736,6 +804,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, schema_validate_many_documents_fast);
     tcase_add_test(tc, schema_validate_enum_message_bounded);
     tcase_add_test(tc, schema_location_and_source);
+    tcase_add_test(tc, schema_validate_data_file_cases);
     suite_add_tcase(s, tc);
     return s;
 }
