@@ -123,6 +123,7 @@ int mh_result_add_finding(mh_result *r, const char *check, mh_severity sev, cons
     f = &r->findings[r->finding_count];
     f->check = check;
     f->severity = sev;
+    f->known = 0;
     f->message = strdup(msg);
     f->path = strdup(path ? path : "");
     if (!f->message || !f->path) {

@@ -81,6 +81,7 @@ typedef struct {
     mh_severity severity;
     char *message; /* what was expected and what came */
     char *path;    /* JSON pointer for schema findings, "" otherwise */
+    int known;     /* 1 when the baseline lists it (baseline.h); 0 otherwise */
 } mh_finding;
 
 typedef enum {
