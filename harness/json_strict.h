@@ -72,8 +72,11 @@ typedef struct {
 /* Parses buf[0..len) strictly. buf need not be NUL-terminated and may contain
  * NUL bytes (which are rejected). On success returns MH_JSON_OK and stores a
  * new tree in *out, owned by the caller (cJSON_Delete). On failure returns the
- * rule broken, leaves *out NULL and fills err if non-NULL. opts may be NULL.
- * Iterative: no recursion, so hostile nesting cannot overflow the stack. */
+ * rule broken, leaves *out NULL and fills err if non-NULL. opts may be NULL;
+ * out may be NULL to validate only. buf may be NULL when len is 0.
+ * Iterative: no recursion, so hostile nesting cannot overflow the stack.
+ * Cost: one pass, O(len) time, duplicate names found with a hash set once an
+ * object has more than a few members. */
 mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts, cJSON **out,
                            mh_json_error *err);
 
@@ -95,12 +98,14 @@ cJSON *mh_json_get(const cJSON *obj, const char *key);
 int mh_json_is_integer(const cJSON *num);
 
 /* Number of code points in a UTF-8 string from mh_json_parse (C0 80 counts as
- * one). */
+ * one): the bytes that are not continuation bytes. 0 for NULL. */
 size_t mh_json_utf8_length(const char *s);
 
 /* Writes s as a JSON string literal (with quotes) into a new malloc'd buffer,
  * escaping per RFC 8259 and turning C0 80 back into \u0000. Caller frees.
- * NULL on out-of-memory. */
+ * '"', '\\' and C0 controls are escaped (\n, \t, ... or \u00XX); everything
+ * else, including '/', DEL and non-ASCII, is copied as is. NULL s quotes as
+ * "". NULL on out-of-memory. */
 char *mh_json_quote(const char *s);
 
 #endif
