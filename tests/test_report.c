@@ -874,6 +874,95 @@ START_TEST(report_curl_placeholder_text_literal)
 }
 END_TEST
 
+/* Sends r's command through the stub with bash; returns the stub's stdin. */
+static char *stub_stdin(const mh_result *r, stub_args *a, size_t *len)
+{
+    char *cmd = mh_report_curl_command(&run, r);
+    ck_assert_ptr_nonnull(cmd);
+    assert_no_secrets(cmd, strlen(cmd));
+    char *dir = make_dir();
+    ck_assert_int_eq(run_with_stub(dir, "bash", cmd), 0);
+    read_args(dir, a);
+    char path[512];
+    snprintf(path, sizeof path, "%s/stdin", dir);
+    char *in = tu_read_file(path, len);
+    ck_assert_ptr_nonnull(in);
+    remove_dir(dir);
+    free(cmd);
+    return in;
+}
+
+START_TEST(report_curl_edge_requests_exact)
+{
+    const char *q = "/openapi/personalTag?botId=b1";
+    mh_result r;
+    stub_args a;
+    size_t len;
+
+    /* HEAD: -I, no -X, no data. */
+    memset(&r, 0, sizeof r);
+    r.kase = mk_case("methods/head", MH_SUITE_METHODS, "HEAD", q, NULL, 0);
+    char *cmd = mh_report_curl_command(&run, &r);
+    ck_assert(strstr(cmd, " -I "));
+    ck_assert_ptr_null(strstr(cmd, " -X "));
+    ck_assert_ptr_null(strstr(cmd, "--data"));
+    free(cmd);
+    mh_result_clear(&r);
+
+    /* A header with control and invalid bytes, and an odd method, survive exactly. */
+    r.kase = mk_case("boundary/odd-header", MH_SUITE_BOUNDARY, "M'X", q, "{}", 2);
+    mh_case_add_header(r.kase, "X-Odd", "a\x01b\xff'c\"" SECRET);
+    char *in = stub_stdin(&r, &a, &len);
+    ck_assert_str_eq(arg_after(&a, "-X", NULL), "M'X");
+    ck_assert_str_eq(arg_after(&a, "-H", "X-Odd"), "X-Odd: a\x01b\xff'c\"" SECRET);
+    ck_assert_str_eq(arg_after(&a, "--data-binary", NULL), "{}");
+    free(in);
+    free(a.raw);
+    mh_result_clear(&r);
+
+    /* A body over the inline limit is piped, byte for byte. */
+    enum { BIG = 40 * 1024 };
+    char *big = malloc(BIG);
+    for (size_t i = 0; i < BIG; i++)
+        big[i] = (char)('a' + i % 26);
+    memcpy(big + 1000, SECRET, strlen(SECRET));
+    r.kase = mk_case("boundary/big", MH_SUITE_BOUNDARY, "POST", q, big, BIG);
+    in = stub_stdin(&r, &a, &len);
+    ck_assert_uint_eq(len, BIG);
+    ck_assert(memcmp(in, big, BIG) == 0);
+    ck_assert_str_eq(arg_after(&a, "--data-binary", NULL), "@-");
+    ck_assert_str_eq(arg_after(&a, "-H", "Expect"), "Expect:");
+    free(in);
+    free(a.raw);
+    free(big);
+    mh_result_clear(&r);
+
+    /* A body that starts with a secret is piped too (it could start with '@'). */
+    r.kase =
+        mk_case("valid/secret-first", MH_SUITE_VALID, "PUT", q, SECRET "!", strlen(SECRET) + 1);
+    in = stub_stdin(&r, &a, &len);
+    ck_assert_str_eq(in, SECRET "!");
+    ck_assert_str_eq(arg_after(&a, "-X", NULL), "PUT");
+    free(in);
+    free(a.raw);
+    mh_result_clear(&r);
+}
+END_TEST
+
+START_TEST(report_json_without_redactor_valid)
+{
+    run.redactor = NULL;
+    size_t len;
+    char *buf = render(mh_report_json_write, &len);
+    cJSON *doc = parse_json(buf, len);
+    ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(doc, "cases")), N_RESULTS);
+    /* Nothing registered, nothing hidden: the raw secret is there. */
+    ck_assert(contains(buf, len, SECRET));
+    cJSON_Delete(doc);
+    free(buf);
+}
+END_TEST
+
 START_TEST(report_curl_real_curl_accepts_options)
 {
     if (access("/usr/bin/curl", X_OK) != 0) {
@@ -1000,12 +1089,22 @@ END_TEST
 
 START_TEST(report_write_sarif_not_supported)
 {
-    mh_report_target t = {MH_REPORT_SARIF, "/tmp/never-written.sarif"};
+    char *dir = make_dir();
+    char path[600];
+    snprintf(path, sizeof path, "%s/r.sarif", dir);
+    mh_report_target t = {MH_REPORT_SARIF, path};
     mh_error err;
     mh_error_clear(&err);
-    ck_assert_int_eq(mh_report_write(&run, &t, &err), MH_ERR_USAGE);
-    ck_assert(strstr(err.message, "not supported yet"));
-    ck_assert_int_ne(access(t.path, F_OK), 0);
+    mh_status st = mh_report_write(&run, &t, &err);
+    /* SARIF is another issue's: until it lands, a usage error and no file. */
+    if (st == MH_ERR_USAGE) {
+        ck_assert(strstr(err.message, "not supported yet"));
+        ck_assert_int_ne(access(t.path, F_OK), 0);
+    } else {
+        ck_assert_int_eq(st, MH_OK);
+        ck_assert_int_eq(access(t.path, F_OK), 0);
+    }
+    remove_dir(dir);
 }
 END_TEST
 
@@ -1081,7 +1180,9 @@ static Suite *make_suite(void)
     tcase_add_test(t, report_curl_binary_body_byte_exact);
     tcase_add_test(t, report_curl_inline_body_and_headers_exact);
     tcase_add_test(t, report_curl_placeholder_text_literal);
+    tcase_add_test(t, report_curl_edge_requests_exact);
     tcase_add_test(t, report_curl_real_curl_accepts_options);
+    tcase_add_test(t, report_json_without_redactor_valid);
     tcase_add_test(t, report_write_creates_parent_dirs);
     tcase_add_test(t, report_write_unwritable_names_path);
     tcase_add_test(t, report_parse_target_formats);
