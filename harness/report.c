@@ -95,6 +95,8 @@ static mh_status write_format(const mh_run *run, mh_report_format fmt, FILE *f, 
         return mh_report_junit_write(run, f, err);
     case MH_REPORT_HTML:
         return mh_report_html_write(run, f, err);
+    case MH_REPORT_SARIF:
+        return mh_report_sarif_write(run, f, err);
     default:
         return mh_error_set(err, MH_ERR_USAGE, "--report: %s reports are not supported yet",
                             mh_report_format_name(fmt));
@@ -103,8 +105,6 @@ static mh_status write_format(const mh_run *run, mh_report_format fmt, FILE *f, 
 
 mh_status mh_report_write(const mh_run *run, const mh_report_target *t, mh_error *err)
 {
-    if (t->format == MH_REPORT_SARIF)
-        return write_format(run, t->format, NULL, err);
     size_t pl = strlen(t->path);
     char *tmp = malloc(pl + 5), *dir = malloc(pl + 1);
     if (!tmp || !dir) {
@@ -147,6 +147,15 @@ done:
 }
 
 /* ---- summary ----------------------------------------------------------------- */
+
+size_t mh_report_plan_index(const mh_run *run, size_t i)
+{
+    if (run->plan_index)
+        return run->plan_index[i];
+    if (run->shard_n > 0 && run->shard_k > 0)
+        return i * run->shard_n + (run->shard_k - 1);
+    return i;
+}
 
 static int check_index(const char *name)
 {

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "baseline.h"
 #include "mh_error.h"
 #include "model.h"
 #include "redact.h"
@@ -40,7 +41,17 @@ typedef struct {
     size_t result_count;
     const mh_redactor *redactor; /* may be NULL (nothing to hide) */
     int interrupted;             /* 1 when SIGINT stopped the run: reports say so */
+    /* Baselines and shards (baseline.h, report_merge.h); all optional. */
+    const mh_baseline_diff *baseline; /* NULL = no baseline applied: no new/known/fixed */
+    unsigned shard_k, shard_n;        /* results are shard k of n (n 0 = the whole plan) */
+    const size_t *plan_index;         /* NULL, or each result's index in the full plan */
 } mh_run;
+
+/* The index in the full case plan of run->results[i]: plan_index[i] when
+ * given, else i * shard_n + shard_k - 1 for a shard (case i of the plan
+ * belongs to shard (i % n) + 1), else i. Written as "index" in the JSON
+ * report so merge-reports can put shards back in plan order. */
+size_t mh_report_plan_index(const mh_run *run, size_t i);
 
 typedef enum { MH_REPORT_JSON, MH_REPORT_JUNIT, MH_REPORT_HTML, MH_REPORT_SARIF } mh_report_format;
 
@@ -64,8 +75,7 @@ const char *mh_report_format_name(mh_report_format f);
 /* Writes the report for t atomically: PATH.tmp is written, flushed and
  * renamed over PATH; missing parent directories are created (0755). On
  * failure the temporary file is removed and MH_ERR_IO names the path (or the
- * directory that could not be created). SARIF → MH_ERR_USAGE "not supported
- * yet". */
+ * directory that could not be created). */
 mh_status mh_report_write(const mh_run *run, const mh_report_target *t, mh_error *err);
 
 /* The writers: each writes one complete document to f and returns MH_OK,
@@ -73,6 +83,9 @@ mh_status mh_report_write(const mh_run *run, const mh_report_target *t, mh_error
 mh_status mh_report_json_write(const mh_run *run, FILE *f, mh_error *err);
 mh_status mh_report_junit_write(const mh_run *run, FILE *f, mh_error *err);
 mh_status mh_report_html_write(const mh_run *run, FILE *f, mh_error *err);
+/* SARIF 2.1.0 for code scanning (report_sarif.c): one result per finding,
+ * located at the operation's path key in the spec file. */
+mh_status mh_report_sarif_write(const mh_run *run, FILE *f, mh_error *err);
 
 /* Summary counters computed from the results. by_check is indexed like
  * mh_checks[] (model.h) and counts findings; findings whose check is not in

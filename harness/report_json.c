@@ -10,12 +10,17 @@
  * response headers, attempts and error):
  * {"tool":{"name","version"},"spec","base_url","seed","run_id","interrupted",
  *  "summary":{"cases","passed","failed","warnings","inconclusive","duration_ms",
- *             "by_check":{check:count}},
- *  "cases":[{"id","suite","operation","outcome",
+ *             "by_check":{check:count}
+ *             [,"baseline":{"new","known","fixed":[{"case","check"}]}]},
+ *  "cases":[{"index","id","suite","operation","outcome",
  *            "request":{"method","url","headers":{},"body"},
  *            "response":{"status","content_type","body","elapsed_ms","headers":{},
  *                        "attempts"[,"error"]},
- *            "findings":[{"check","severity","message","path"}],"curl"}]}
+ *            "findings":[{"check","severity","message","path"[,"known":true]}],
+ *            "curl"}]}
+ * "index" is the case's position in the full plan (a shard's cases are
+ * spread over it); "baseline" and "known" appear only when a baseline was
+ * applied (run->baseline).
  * Header objects: a name sent twice becomes one key whose values are joined
  * with ", " (RFC 9110 field combination), so the report has no duplicate
  * keys; the curl command keeps them apart.
@@ -259,6 +264,8 @@ static int json_findings(FILE *f, const mh_run *run, const mh_result *r)
         json_key(f, "path");
         if (json_str(f, run, fd->path ? fd->path : "") != 0)
             return -1;
+        if (run->baseline && fd->known)
+            fputs(",\"known\":true", f);
         fputc('}', f);
     }
     fputc(']', f);
@@ -270,6 +277,8 @@ static int json_case(FILE *f, const mh_run *run, const mh_result *r)
     static const mh_case empty;
     const mh_case *c = r->kase ? r->kase : &empty;
     fputc('{', f);
+    /* The case's place in the full plan: merge-reports orders shards by it. */
+    fprintf(f, "\"index\":%zu,", mh_report_plan_index(run, (size_t)(r - run->results)));
     json_key(f, "id");
     if (json_str(f, run, c->id ? c->id : "") != 0)
         return -1;
@@ -303,6 +312,26 @@ static int json_case(FILE *f, const mh_run *run, const mh_result *r)
     return 0;
 }
 
+/* ,"baseline":{"new":n,"known":n,"fixed":[{"case","check"}]} when a
+ * baseline was applied (baseline.h). */
+static void json_baseline(FILE *f, const mh_baseline_diff *d)
+{
+    if (!d)
+        return;
+    fprintf(f, ",\"baseline\":{\"new\":%zu,\"known\":%zu,\"fixed\":[", d->new_findings,
+            d->known_findings);
+    for (size_t i = 0; i < d->fixed_count; i++) {
+        fputs(i ? ",{" : "{", f);
+        json_key(f, "case");
+        json_lit(f, d->fixed[i].case_id);
+        fputc(',', f);
+        json_key(f, "check");
+        json_lit(f, d->fixed[i].check);
+        fputc('}', f);
+    }
+    fputs("]}", f);
+}
+
 static void json_summary(FILE *f, const mh_run *run)
 {
     mh_summary s;
@@ -320,7 +349,9 @@ static void json_summary(FILE *f, const mh_run *run)
         fprintf(f, "%s\"%s\":%zu", first ? "" : ",", mh_checks[i].name, s.by_check[i]);
         first = 0;
     }
-    fputs("}}", f);
+    fputc('}', f);
+    json_baseline(f, run->baseline);
+    fputc('}', f);
 }
 
 static int json_header(FILE *f, const mh_run *run)
