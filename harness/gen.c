@@ -288,18 +288,17 @@ void mh__case_json(mh__gen *g, mh_case *c, mh__body *b)
     mh__case_body(g, c, json, len);
 }
 
-/* 1 strict JSON, 0 not; *valid set to schema validity. */
-static int judge_body(const mh__gen *g, const mh_case *c, int *valid)
+/* 1 when the body is strict JSON valid against the request schema. */
+static int judge_body(const mh__gen *g, const mh_case *c)
 {
     cJSON *t = NULL;
-    *valid = 0;
     if (!c->body || mh_json_parse(c->body, c->body_len, NULL, &t, NULL) != MH_JSON_OK)
         return 0;
     mh_violations v = {0};
-    *valid = mh_schema_validate(g->media->schema, t, MH_DIR_REQUEST, &v) == 0;
+    int valid = mh_schema_validate(g->media->schema, t, MH_DIR_REQUEST, &v) == 0;
     mh_violations_free(&v);
     cJSON_Delete(t);
-    return 1;
+    return valid;
 }
 
 static void file_case(mh__gen *g, mh_case *c)
@@ -327,14 +326,13 @@ void mh__case_finish(mh__gen *g, mh_case *c, mh__expect e)
         mh_case_free(c);
         return;
     }
-    int strict = judge_body(g, c, &c->body_schema_valid);
+    c->body_schema_valid = judge_body(g, c);
     if (e == MH__EXPECT_INVALID && c->body_schema_valid) {
         mh_case_free(c); /* not malformed after all (e.g. null for a nullable property) */
         return;
     }
     if (e == MH__EXPECT_VALID && !c->body_schema_valid && c->suite == MH_SUITE_BOUNDARY) {
         /* Beyond the schema's limits: the same probe is a malformed case. */
-        (void)strict;
         const char *slash = strchr(c->id, '/');
         char *id = mh__printf(g, "malformed%s", slash ? slash : "/");
         if (!id) {

@@ -520,7 +520,7 @@ static char *break_syntax(mh__gen *g, int kind, const char *t, size_t len, size_
         break;
     case 2: /* trailing comma */
         mh__buf_add(&b, t, len - 1);
-        mh__buf_adds(&b, len > 2 ? ",}" : ",}");
+        mh__buf_adds(&b, ",}");
         break;
     case 3: /* single quotes */
         for (size_t i = 0; i < len; i++)
