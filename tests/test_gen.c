@@ -657,6 +657,21 @@ START_TEST(gen_plan_auth_token_only)
 }
 END_TEST
 
+START_TEST(gen_plan_parameters_percent_encoded)
+{
+    mh_gen_opts o = opts();
+    o.bot_id = "b 1/\xc3\xa9&x=y";
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_str_eq(must_find(&p, "valid/ascii")->target,
+                     "/openapi/personalTag?botId=b%201%2F%C3%A9%26x%3Dy");
+    ck_assert_str_eq(
+        must_find(&p, "boundary/bot-id-param-repeated")->target,
+        "/openapi/personalTag?botId=b%201%2F%C3%A9%26x%3Dy&botId=b%201%2F%C3%A9%26x%3Dy");
+    mh_plan_free(&p);
+}
+END_TEST
+
 /* ---- max_cases and repeat ---- */
 
 START_TEST(gen_plan_max_cases_keeps_every_suite)
@@ -885,6 +900,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, gen_plan_headers_in_order);
     tcase_add_test(tc, gen_plan_auth_tokens_verify);
     tcase_add_test(tc, gen_plan_auth_token_only);
+    tcase_add_test(tc, gen_plan_parameters_percent_encoded);
     tcase_add_test(tc, gen_plan_max_cases_keeps_every_suite);
     tcase_add_test(tc, gen_plan_repeat_multiplies_with_fresh_names);
     tcase_add_test(tc, gen_plan_usage_errors);
