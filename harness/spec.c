@@ -861,16 +861,16 @@ const mh_media *mh_response_media(const mh_response *r, const char *content_type
     size_t ctlen;
     media_essence(content_type, &ct, &ctlen);
     const char *slash = memchr(ct, '/', ctlen);
-    if (!ctlen || !slash)
-        return NULL;
-    size_t typelen = (size_t)(slash - ct);
+    size_t typelen = slash ? (size_t)(slash - ct) : 0;
     const mh_media *range = NULL, *any = NULL;
     for (size_t i = 0; i < r->media_count; i++) {
         const char *m;
         size_t mlen;
         media_essence(r->media[i].media_type, &m, &mlen);
-        if (mlen == ctlen && strncasecmp(m, ct, ctlen) == 0)
+        if (mlen == ctlen && ctlen && strncasecmp(m, ct, ctlen) == 0)
             return &r->media[i];
+        if (!slash || !typelen)
+            continue; /* wildcards only cover a real type/subtype */
         if (mlen == 3 && strncmp(m, "*/*", 3) == 0)
             any = any ? any : &r->media[i];
         else if (mlen == typelen + 2 && strncasecmp(m, ct, typelen) == 0 &&
