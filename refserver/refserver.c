@@ -331,11 +331,11 @@ static mh_status listen_daemon(mh_refserver *s, const mh_refserver_opts *o, mh_e
      * per connection instead to keep delays from queueing up */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | (v6 ? MHD_USE_IPv6 : 0);
     int slow = (s->faults & MH_FAULT_BIT(MH_FAULT_SLOW)) != 0;
-    flags |= slow ? MHD_USE_THREAD_PER_CONNECTION : MHD_USE_EPOLL;
+    flags |= slow ? MHD_USE_THREAD_PER_CONNECTION : MHD_USE_EPOLL | MHD_USE_TURBO;
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        (size_t)(16 * 1024), MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(slow ? 0 : 2), MHD_OPTION_END);
     if (!s->daemon)

@@ -128,7 +128,7 @@ static reply http(fixture *f, const char *method, const char *target, const char
                   const char *ctype, const char *body, size_t body_len)
 {
     reply r = {0};
-    char url[512], h_auth[4096], h_ct[256];
+    char url[512], h_auth[10240], h_ct[256];
     snprintf(url, sizeof url, "%s%s", mh_refserver_base_url(f->srv), target);
     CURL *c = f->curl;
     curl_easy_reset(c);
@@ -277,6 +277,14 @@ START_TEST(refserver_auth_judged_first_401)
     free(other_key);
     free(none);
     ck_assert_uint_eq(mh_refserver_tag_count(f.srv, NULL), 0);
+    /* a long (8 KiB) bogus token still gets the server's own JSON 401 */
+    char *long_auth = malloc(8200);
+    memcpy(long_auth, "Bearer ", 7);
+    memset(long_auth + 7, 'a', 8000);
+    long_auth[8007] = '\0';
+    EXPECT(&f, http(&f, "POST", OP_PATH "?botId=" BOT, long_auth, "application/json", body, n), 401,
+           BOT);
+    free(long_auth);
     /* the scheme name is case-insensitive */
     char lower[600];
     snprintf(lower, sizeof lower, "bearer %s", f.token);
