@@ -100,15 +100,22 @@ static int count_members(const cJSON *o)
     return n;
 }
 
-/* Follows node's $ref chain and requires an object there. */
+/* Follows node (found at pointer at) through its $ref chain and requires an
+ * object there. *where gets the resolved node's pointer (malloc'd, caller
+ * frees, only on success), so later locations name the real place. */
 static mh_status deref_object(loader *L, const cJSON *node, const char *at, const char *what,
-                              const cJSON **out)
+                              const cJSON **out, char **where)
 {
-    mh_status st = mh__ref_follow(L->sp->doc, node, at, out, NULL, L->err);
+    char *ptr = NULL;
+    mh_status st = mh__ref_follow(L->sp->doc, node, at, out, &ptr, L->err);
     if (st != MH_OK)
         return st;
-    if (!cJSON_IsObject(*out))
-        return spec_err(L, at, "%s must be an object", what);
+    if (!cJSON_IsObject(*out)) {
+        st = spec_err(L, ptr, "%s must be an object", what);
+        free(ptr);
+        return st;
+    }
+    *where = ptr;
     return MH_OK;
 }
 
@@ -185,15 +192,17 @@ static mh_status load_content(loader *L, const cJSON *content, const char *at, c
         if (!mp)
             return nomem(L);
         const cJSON *mt;
-        st = deref_object(L, it, mp, "a media type object", &mt);
+        char *where = NULL;
+        st = deref_object(L, it, mp, "a media type object", &mt, &where);
+        free(mp);
         const cJSON *schema = st == MH_OK ? mh_json_get(mt, "schema") : NULL;
         m[n].media_type = it->string;
         if (schema) {
-            char *sp = mh__pointer_append(mp, "schema");
+            char *sp = mh__pointer_append(where, "schema");
             st = sp ? compile_schema(L, schema, sp, &m[n].schema) : nomem(L);
             free(sp);
         }
-        free(mp);
+        free(where);
         n++;
     }
     *out = m;
@@ -206,12 +215,9 @@ typedef struct {
     size_t n, cap;
 } param_vec;
 
-static mh_status load_param(loader *L, const cJSON *node, const char *at, mh_param *p)
+static mh_status load_param_at(loader *L, const cJSON *obj, const char *at, mh_param *p)
 {
-    const cJSON *obj;
-    mh_status st = deref_object(L, node, at, "a parameter", &obj);
-    if (st != MH_OK)
-        return st;
+    mh_status st;
     const cJSON *name = mh_json_get(obj, "name"), *in = mh_json_get(obj, "in");
     if (!cJSON_IsString(name) || !cJSON_IsString(in))
         return spec_err(L, at, "a parameter needs string \"name\" and \"in\"%s", "");
@@ -239,6 +245,18 @@ static mh_status load_param(loader *L, const cJSON *node, const char *at, mh_par
     free(cp);
     free(mp);
     free(sp2);
+    return st;
+}
+
+static mh_status load_param(loader *L, const cJSON *node, const char *at, mh_param *p)
+{
+    const cJSON *obj;
+    char *where = NULL;
+    mh_status st = deref_object(L, node, at, "a parameter", &obj, &where);
+    if (st != MH_OK)
+        return st;
+    st = load_param_at(L, obj, where, p);
+    free(where);
     return st;
 }
 
@@ -285,11 +303,13 @@ static mh_status load_body(loader *L, const cJSON *node, const char *at, mh_oper
     if (!node)
         return MH_OK;
     const cJSON *rb;
-    mh_status st = deref_object(L, node, at, "requestBody", &rb);
+    char *where = NULL;
+    mh_status st = deref_object(L, node, at, "requestBody", &rb, &where);
     if (st != MH_OK)
         return st;
     op->body_required = cJSON_IsTrue(mh_json_get(rb, "required"));
-    char *cp = mh__pointer_append(at, "content");
+    char *cp = mh__pointer_append(where, "content");
+    free(where);
     if (!cp)
         return nomem(L);
     st = load_content(L, mh_json_get(rb, "content"), cp, &op->body, &op->body_count);
@@ -300,13 +320,15 @@ static mh_status load_body(loader *L, const cJSON *node, const char *at, mh_oper
 static mh_status load_response(loader *L, const cJSON *node, const char *at, mh_response *r)
 {
     const cJSON *obj;
-    mh_status st = deref_object(L, node, at, "a response", &obj);
+    char *where = NULL;
+    mh_status st = deref_object(L, node, at, "a response", &obj, &where);
     if (st != MH_OK)
         return st;
     r->status = node->string;
     const cJSON *d = mh_json_get(obj, "description");
     r->description = cJSON_IsString(d) ? d->valuestring : "";
-    char *cp = mh__pointer_append(at, "content");
+    char *cp = mh__pointer_append(where, "content");
+    free(where);
     if (!cp)
         return nomem(L);
     st = load_content(L, mh_json_get(obj, "content"), cp, &r->media, &r->media_count);
@@ -351,8 +373,10 @@ static mh_status scheme_is_bearer(loader *L, const char *name, const char *at, i
     if (!sp)
         return nomem(L);
     const cJSON *obj;
-    mh_status st = deref_object(L, node, sp, "a security scheme", &obj);
+    char *where = NULL;
+    mh_status st = deref_object(L, node, sp, "a security scheme", &obj, &where);
     free(sp);
+    free(where);
     if (st != MH_OK)
         return st;
     const cJSON *type = mh_json_get(obj, "type"), *scheme = mh_json_get(obj, "scheme");
@@ -501,10 +525,11 @@ static mh_status add_path_methods(loader *L, const char *path, const cJSON *item
     return MH_OK;
 }
 
-static mh_status load_path(loader *L, const cJSON *entry, const char *at)
+static mh_status load_path(loader *L, const cJSON *entry, const char *ref_at)
 {
     const cJSON *item;
-    mh_status st = deref_object(L, entry, at, "a path item", &item);
+    char *at = NULL;
+    mh_status st = deref_object(L, entry, ref_at, "a path item", &item, &at);
     if (st != MH_OK)
         return st;
     const char *path = entry->string;
@@ -520,6 +545,7 @@ static mh_status load_path(loader *L, const cJSON *entry, const char *at)
         free(op_at);
     }
     free(pv.v);
+    free(at);
     if (st == MH_OK)
         st = add_path_methods(L, path, item);
     return st;

@@ -438,6 +438,109 @@ START_TEST(spec_media_wildcard_schemas_differ)
 }
 END_TEST
 
+/* Inline documents the loader must refuse: code and pointer of the fault. */
+typedef struct {
+    const char *doc;
+    mh_status code;
+    const char *pointer;
+    const char *needle;
+} buffer_error_case;
+
+#define HEAD "{\"openapi\":\"3.0.2\",\"info\":{\"title\":\"t\",\"version\":\"1\"},"
+#define OP(body) HEAD "\"paths\":{\"/p\":{\"post\":" body "}}}"
+
+static const buffer_error_case buffer_errors[] = {
+    {"{\"openapi\":\"3.0.2\",\"paths\":[]}", MH_ERR_SPEC, "/paths", "paths"},
+    {"{\"openapi\":\"3\",\"paths\":{}}", MH_ERR_SPEC, "/openapi", "\"3\""},
+    {"{\"openapi\":\"3.0.1-rc\",\"paths\":{}}", MH_ERR_SPEC, "/openapi", "3.0.1-rc"},
+    {OP("{}"), MH_ERR_SPEC, "/paths/~1p/post/responses", "responses"},
+    {OP("{\"responses\":{}}"), MH_ERR_SPEC, "/paths/~1p/post/responses", "responses"},
+    {OP("[]"), MH_ERR_SPEC, "/paths/~1p/post", "operation"},
+    {OP("{\"responses\":{\"200\":{\"description\":\"d\"}},\"security\":[{\"nope\":[]}]}"),
+     MH_ERR_SPEC, "/paths/~1p/post/security", "\"nope\""},
+    {OP("{\"responses\":{\"200\":{\"description\":\"d\"}},\"parameters\":[{\"in\":\"query\"}]}"),
+     MH_ERR_SPEC, "/paths/~1p/post/parameters/0", "name"},
+    {OP("{\"responses\":{\"200\":{\"description\":\"d\"}},\"parameters\":[{\"$ref\":"
+        "\"#/components/parameters/P\"}]}"),
+     MH_ERR_REF, "/paths/~1p/post/parameters/0/$ref", "#/components/parameters/P"},
+    {OP("{\"responses\":{\"200\":{\"description\":\"d\"}},\"parameters\":[{\"name\":\"q\","
+        "\"in\":\"query\",\"schema\":{\"type\":\"text\"}}]}"),
+     MH_ERR_SPEC, "/paths/~1p/post/parameters/0/schema/type", "text"},
+    {OP("{\"responses\":{\"200\":{\"description\":\"d\"}},\"requestBody\":{\"$ref\":"
+        "\"#/components/requestBodies/B\"}}"),
+     MH_ERR_REF, "/paths/~1p/post/requestBody/$ref", "#/components/requestBodies/B"},
+    {OP("{\"responses\":{\"200\":{\"description\":\"d\",\"content\":{\"application/json\":"
+        "{\"schema\":{\"properties\":{\"a\":{\"maxLength\":\"3\"}}}}}}}}"),
+     MH_ERR_SPEC,
+     "/paths/~1p/post/responses/200/content/application~1json/schema/properties/a/"
+     "maxLength",
+     "maxLength"},
+    {OP("{\"responses\":{\"200\":{\"$ref\":\"#/components/responses/R\"}}}"), MH_ERR_REF,
+     "/paths/~1p/post/responses/200/$ref", "#/components/responses/R"},
+    {HEAD "\"paths\":{\"/p\":{\"post\":{\"responses\":{\"200\":{\"$ref\":\"#/components/"
+          "responses/R\"}}}}},\"components\":{\"responses\":{\"R\":{\"$ref\":\"#/components/"
+          "responses/R\"}}}}",
+     MH_ERR_REF, "/components/responses/R/$ref", "cycle"},
+    {HEAD "\"paths\":{\"/p\":{\"$ref\":\"#/x\"}}}", MH_ERR_REF, "/paths/~1p/$ref", "#/x"},
+    {HEAD "\"paths\":{},\"components\":{\"schemas\":{\"A\":{\"$ref\":\"#/components/schemas/"
+          "A%zz\"}}}}",
+     MH_ERR_REF, "/components/schemas/A/$ref", "malformed"},
+    {HEAD "\"paths\":{},\"components\":{\"schemas\":{\"A\":{\"$ref\":7}}}}", MH_ERR_REF,
+     "/components/schemas/A/$ref", "string"},
+    {HEAD "\"paths\":{},\"components\":{\"schemas\":{\"A\":{\"$ref\":\"#/openapi\"}}}}",
+     MH_ERR_SPEC, "/openapi", "schema"},
+    {HEAD "\"paths\":{\"/p\":{\"$ref\":\"#/info/title\"}}}", MH_ERR_SPEC, "/info/title",
+     "path item"},
+    {HEAD "\"paths\":{},\"components\":{\"schemas\":[]}}", MH_ERR_SPEC, "/components/schemas",
+     "object"},
+};
+
+START_TEST(spec_load_buffer_error_located)
+{
+    const buffer_error_case *c = &buffer_errors[_i];
+    mh_spec *sp = NULL;
+    mh_error err;
+    mh_status st = mh_spec_load_buffer(c->doc, strlen(c->doc), "doc.json", &sp, &err);
+    ck_assert_msg(st == c->code, "case %d: %s: %s", _i, mh_status_name(st), err.message);
+    ck_assert_ptr_null(sp);
+    ck_assert_str_eq(err.file, "doc.json");
+    ck_assert_msg(strcmp(err.pointer, c->pointer) == 0, "case %d: pointer %s, expected %s", _i,
+                  err.pointer, c->pointer);
+    ck_assert_msg(strstr(err.message, c->needle) != NULL, "case %d: \"%s\" lacks \"%s\"", _i,
+                  err.message, c->needle);
+}
+END_TEST
+
+START_TEST(spec_path_item_ref_and_content_params_ok)
+{
+    const char *doc =
+        HEAD "\"paths\":{\"/a\":{\"$ref\":\"#/components/x-items/A\"}},"
+             "\"components\":{\"x-items\":{\"A\":{\"get\":{\"parameters\":[{\"name\":\"f\","
+             "\"in\":\"query\",\"content\":{\"application/json\":{\"schema\":{\"type\":"
+             "\"object\",\"required\":[\"k\"]}}}}],\"responses\":{\"default\":{\"description\":"
+             "\"any\"}}}}}}}";
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_msg(mh_spec_load_buffer(doc, strlen(doc), "doc.json", &sp, &err) == MH_OK, "%s",
+                  err.message);
+    const mh_operation *op = mh_spec_find_operation(sp, "GET /a", &err);
+    ck_assert_ptr_nonnull(op);
+    ck_assert_int_eq(op->bearer_auth, 0);
+    ck_assert_uint_eq(op->param_count, 1);
+    ck_assert_str_eq(mh_schema_location(op->params[0].schema),
+                     "/components/x-items/A/get/parameters/0/content/application~1json/schema");
+    ck_assert_uint_eq(violations_of(op->params[0].schema, "{}", MH_DIR_REQUEST), 1);
+    ck_assert_str_eq(mh_operation_response(op, 200)->status, "default");
+    ck_assert_str_eq(mh_spec_path_methods(sp, "/a"), "GET");
+    /* a dangling raw ref derefs to NULL */
+    cJSON *dangling = cJSON_Parse("{\"$ref\":\"#/nowhere\"}");
+    ck_assert_ptr_null(mh_spec_deref(sp, dangling));
+    cJSON_Delete(dangling);
+    ck_assert_ptr_null(mh_spec_deref(sp, NULL));
+    mh_spec_free(sp);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spec");
@@ -457,6 +560,9 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, spec_response_media_match, 0,
                         (int)(sizeof media_cases / sizeof media_cases[0]));
     tcase_add_test(tc, spec_media_wildcard_schemas_differ);
+    tcase_add_loop_test(tc, spec_load_buffer_error_located, 0,
+                        (int)(sizeof buffer_errors / sizeof buffer_errors[0]));
+    tcase_add_test(tc, spec_path_item_ref_and_content_params_ok);
     suite_add_tcase(s, tc);
     return s;
 }
