@@ -1808,8 +1808,8 @@ static void branch_summary(vctx *c, const schema_list *l, const cJSON *v, char *
         vctx q = {c->dir, &tmp, 0, 0, c->path};
         validate(&q, l->v[i], v);
         if (tmp.count) {
-            int k = snprintf(buf + used, n - used, "; [%zu] %s: %s", i, tmp.items[0].pointer,
-                             tmp.items[0].message);
+            int k = snprintf(buf + used, n - used, "; [%zu] %s%s%s", i, tmp.items[0].pointer,
+                             tmp.items[0].pointer[0] ? ": " : "", tmp.items[0].message);
             if (k > 0)
                 used = used + (size_t)k < n ? used + (size_t)k : n - 1;
         }
