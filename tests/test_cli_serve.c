@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "jwt.h"
 #include "refserver.h"
 #include "testutil.h"
@@ -242,6 +244,73 @@ START_TEST(cli_token_output_verifies)
 }
 END_TEST
 
+/* Starts serve with one fault, runs `manta-harness run` against it with a JSON
+ * report and returns the report's summary.by_check (caller deletes the
+ * returned tree; *by_check borrowed from it). */
+static cJSON *run_against_fault(const char *fault, const cJSON **by_check)
+{
+    const char *extra[] = {"--fault", fault, NULL};
+    setenv("MANTA_JWT_KEY", KEY, 1);
+    setenv("MANTA_SECRET", SECRET, 1);
+    setenv("MANTA_BOT_ID", "cli-bot", 1);
+    child c = spawn_serve(extra);
+    char url[256];
+    ck_assert_uint_gt(read_line(c.out, url, sizeof url, 10000), 0);
+    url[strcspn(url, "\n")] = '\0';
+    char report[128], fmt[160];
+    snprintf(report, sizeof report, "/tmp/mh-fault-%d-%s.json", (int)getpid(), fault);
+    snprintf(fmt, sizeof fmt, "json:%s", report);
+    int slow = strcmp(fault, "slow") == 0;
+    const char *argv[] = {"x",
+                          "run",
+                          "--base-url",
+                          url,
+                          "--no-progress",
+                          "--report",
+                          fmt,
+                          slow ? "--max-response-time" : NULL,
+                          "200",
+                          NULL};
+    char *out = NULL, *err = NULL;
+    int rc = tu_run_cli(argv, NULL, &out, &err, 120);
+    ck_assert_msg(rc == 0 || rc == 1, "run exit %d: %s", rc, err);
+    free(out);
+    free(err);
+    kill(c.pid, SIGTERM);
+    free(read_all(c.err));
+    ck_assert_int_eq(wait_exit(c.pid), 0);
+    close(c.out);
+    close(c.err);
+    unsetenv("MANTA_JWT_KEY");
+    unsetenv("MANTA_SECRET");
+    unsetenv("MANTA_BOT_ID");
+    size_t len = 0;
+    char *text = tu_read_file(report, &len);
+    ck_assert_ptr_nonnull(text);
+    unlink(report);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    free(text);
+    ck_assert_ptr_nonnull(doc);
+    *by_check = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "summary"),
+                                                 "by_check");
+    return doc;
+}
+
+/* Each fault makes the harness report exactly the check the fault table
+ * names, and nothing else. */
+START_TEST(cli_serve_each_fault_fires_only_its_check)
+{
+    const mh_refserver_fault_info *f = &mh_refserver_faults[_i];
+    const cJSON *by_check = NULL;
+    cJSON *doc = run_against_fault(f->name, &by_check);
+    ck_assert_msg(cJSON_GetArraySize(by_check) == 1, "%s: %d checks fired", f->name,
+                  cJSON_GetArraySize(by_check));
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(by_check, f->check);
+    ck_assert_msg(cJSON_IsNumber(n) && n->valueint > 0, "%s: %s did not fire", f->name, f->check);
+    cJSON_Delete(doc);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("cli_serve");
@@ -252,6 +321,11 @@ static Suite *make_suite(void)
     tcase_add_test(tc, cli_serve_help_lists_every_fault);
     tcase_add_test(tc, cli_token_output_verifies);
     suite_add_tcase(s, tc);
+    TCase *faults = tcase_create("faults");
+    tcase_set_timeout(faults, 120);
+    tcase_add_loop_test(faults, cli_serve_each_fault_fires_only_its_check, 0,
+                        (int)mh_refserver_fault_count);
+    suite_add_tcase(s, faults);
     return s;
 }
 
