@@ -1,5 +1,7 @@
 /* main.c — manta-harness: dispatch to a subcommand. */
+#include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +50,21 @@ void mh_cli_error(const char *cmd, const char *fmt, ...)
 
 const char *mh_cli_default_spec(void)
 {
+    /* An installed binary finds its own contract first (bin/../share/...),
+     * so a relocated prefix works; a build-tree binary has none there. */
+    static char beside[4096];
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
+    if (n > 0) {
+        beside[n] = '\0';
+        char *slash = strrchr(beside, '/');
+        static const char rel[] = "/../share/manta-harness/manta-openapi.json";
+        if (slash && (size_t)(slash - beside) + sizeof rel <= sizeof beside) {
+            memcpy(slash, rel, sizeof rel);
+            static char canon[PATH_MAX];
+            if (access(beside, R_OK) == 0)
+                return realpath(beside, canon) ? canon : beside;
+        }
+    }
 #ifdef MH_SOURCE_CONTRACT
     if (access(MH_SOURCE_CONTRACT, R_OK) == 0)
         return MH_SOURCE_CONTRACT;
