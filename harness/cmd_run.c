@@ -313,6 +313,11 @@ static int parse_args(int argc, char **argv, mh_run_cli *c)
     return 0;
 }
 
+int mh_run_cli_parse(int argc, char **argv, mh_run_cli *c)
+{
+    return parse_args(argc, argv, c);
+}
+
 int mh_cmd_run(int argc, char **argv)
 {
     mh_run_cli c;

@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "refserver.h"
+#include "runner.h"
+
 typedef struct {
     const char *spec_path, *op_id, *base_url;
     const char *token, *jwt_key, *bot_id, *secret;
@@ -31,6 +34,32 @@ typedef struct {
 } mh_run_cli;
 
 void mh_run_cli_init(mh_run_cli *c);
+
+/* Parses run's flags (argv[0] is the subcommand name, used in messages).
+ * Returns -1 on a usage error (printed), 1 when --help was printed, else 0. */
+int mh_run_cli_parse(int argc, char **argv, mh_run_cli *c);
+
+/* Random credentials for the embedded server: hex, never printed. */
+typedef struct {
+    char bot_id[32], secret[40], jwt_key[72];
+} mh_run_creds;
+
+/* What a run needs once flags are parsed: the spec, the embedded server
+ * when no target was given, and the engine options. */
+typedef struct {
+    mh_spec *spec;
+    const char *spec_path;
+    char *run_id;
+    mh_run_creds creds;
+    mh_refserver *server;
+    mh_runner_opts opts;
+} mh_run_session;
+
+/* Loads the spec, fills credentials, starts the embedded server if needed
+ * and builds the options. Returns 0, or an exit status after printing one
+ * line. Close the session in both cases. */
+int mh_run_session_open(mh_run_cli *c, mh_run_session *s);
+void mh_run_session_close(mh_run_session *s);
 
 /* Runs the suite as configured; prints; returns the exit status. */
 int mh_run_cli_execute(mh_run_cli *c);

@@ -23,11 +23,6 @@ void mh_run_cli_init(mh_run_cli *c)
     c->max_response_bytes = 1 << 20;
 }
 
-/* Random credentials for the embedded server: hex, never printed. */
-typedef struct {
-    char bot_id[32], secret[40], jwt_key[72];
-} embedded_creds;
-
 static void random_hex(char *buf, size_t bytes)
 {
     for (size_t i = 0; i < bytes; i += 8) {
@@ -230,7 +225,7 @@ static int run_and_report(mh_run_cli *c, mh_runner_opts *o, const char *spec_pat
 
 /* Fills missing credentials with random ones (hex, never printed): for the
  * embedded server, and so that --list-cases works without any. */
-static int fill_random_creds(mh_run_cli *c, embedded_creds *ec)
+static int fill_random_creds(mh_run_cli *c, mh_run_creds *ec)
 {
     if (c->token && !c->jwt_key) {
         if (c->base_url || c->list_cases)
@@ -275,53 +270,53 @@ static int start_embedded(mh_run_cli *c, const mh_spec *spec, const char *op_id,
     return 0;
 }
 
-int mh_run_cli_execute(mh_run_cli *c)
+int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
 {
+    memset(s, 0, sizeof *s);
     if (validate_report_flags(c))
         return MH_EXIT_USAGE;
-    const char *spec_path = c->spec_path ? c->spec_path : mh_cli_default_spec();
-    mh_spec *spec = NULL;
+    s->spec_path = c->spec_path ? c->spec_path : mh_cli_default_spec();
     mh_error err;
     mh_error_clear(&err);
-    if (mh_spec_load(spec_path, &spec, &err) != MH_OK)
+    if (mh_spec_load(s->spec_path, &s->spec, &err) != MH_OK)
         return print_error(&err);
     if (!c->seed_set)
         c->seed = mh_cli_random_u64() >> 11; /* keep it short enough to type */
-    char *run_id = c->run_id ? NULL : mh_gen_new_run_id();
     if (!c->run_id)
-        c->run_id = run_id;
-    embedded_creds ec;
-    mh_refserver *srv = NULL;
-    mh_runner_opts o;
-    int status = MH_EXIT_USAGE;
-    if ((!c->base_url || c->list_cases) && fill_random_creds(c, &ec))
-        goto done;
+        c->run_id = s->run_id = mh_gen_new_run_id();
+    if ((!c->base_url || c->list_cases) && fill_random_creds(c, &s->creds))
+        return MH_EXIT_USAGE;
     if (!c->base_url && !c->list_cases) {
-        const mh_operation *op = pick_operation(spec, c->op_id, &err);
-        if (!op) {
-            status = print_error(&err);
-            goto done;
-        }
-        if (start_embedded(c, spec, op->id, &srv))
-            goto done;
+        const mh_operation *op = pick_operation(s->spec, c->op_id, &err);
+        if (!op)
+            return print_error(&err);
+        if (start_embedded(c, s->spec, op->id, &s->server))
+            return MH_EXIT_USAGE;
     }
-    if (build_opts(c, spec, &o, &err)) {
-        status = print_error(&err);
-        goto done;
-    }
+    if (build_opts(c, s->spec, &s->opts, &err))
+        return print_error(&err);
     if (!c->token && !c->jwt_key) {
         mh_cli_error(CMD, "no credentials: give --token or --jwt-key (or MANTA_TOKEN / "
                           "MANTA_JWT_KEY)");
-        goto done;
+        return MH_EXIT_USAGE;
     }
-    if (!c->bot_id) {
-        mh_cli_error(CMD, "no bot id: give --bot-id (or MANTA_BOT_ID)");
-        goto done;
-    }
-    status = c->list_cases ? list_cases(&o) : run_and_report(c, &o, spec_path);
-done:
-    mh_refserver_stop(srv);
-    free(run_id);
-    mh_spec_free(spec);
+    return 0;
+}
+
+void mh_run_session_close(mh_run_session *s)
+{
+    mh_refserver_stop(s->server);
+    free(s->run_id);
+    mh_spec_free(s->spec);
+    memset(s, 0, sizeof *s);
+}
+
+int mh_run_cli_execute(mh_run_cli *c)
+{
+    mh_run_session s;
+    int status = mh_run_session_open(c, &s);
+    if (status == 0)
+        status = c->list_cases ? list_cases(&s.opts) : run_and_report(c, &s.opts, s.spec_path);
+    mh_run_session_close(&s);
     return status;
 }

@@ -526,7 +526,9 @@ mh_status mh_gen_plan(const mh_gen_opts *o, mh_plan *out, mh_error *err)
         goto done;
     unsigned suites = o->suites ? o->suites : DEFAULT_SUITES;
     size_t reps = o->repeat ? o->repeat : 1, cap = 0;
-    for (g.rep = 1; g.rep <= reps && !g.oom; g.rep++) {
+    size_t first = o->first_repeat ? o->first_repeat : 1;
+    for (g.rep = first; g.rep < first + reps && !g.oom; g.rep++) {
+        g.serial = 0;
         build_rep(&g, suites);
         if (g.oom || append_rep(&g, out, &cap) < 0)
             g.oom = 1;

@@ -66,6 +66,8 @@ typedef struct {
                             the fuzz bit is ignored (fuzzing has its own generator) */
     size_t max_cases;    /* 0 = no limit; otherwise a deterministic subset that keeps every
                             suite represented (round-robin over suites in plan order) */
+    size_t first_repeat; /* 0/1 = start at repetition 1; k = generate repetitions k.. only
+                            (lets a caller stream a large repeated plan) */
     size_t repeat;       /* 0/1 = once; N = the plan N times with fresh unique names (ids
                             get a "#k" suffix for k >= 2) */
 } mh_gen_opts;

@@ -560,8 +560,12 @@ static void prop_lengths(const mh__prop *p, size_t *minlen, size_t *maxlen)
     *maxlen = mh__num(p->schema, "maxLength", &mx) && mx >= 0 ? (size_t)mx : (size_t)-1;
 }
 
+/* Repetition k > 1 names carry k, so any repetition can be generated alone
+ * (streamed runs) and still never collide with another. */
 static char *unique_base(mh__gen *g)
 {
+    if (g->rep > 1)
+        return mh__printf(g, "mh-%s-%zu-%lu", g->o->run_id, g->rep, ++g->serial);
     return mh__printf(g, "mh-%s-%lu", g->o->run_id, ++g->serial);
 }
 

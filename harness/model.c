@@ -41,8 +41,8 @@ int mh_suite_parse(const char *name)
 
 const char *mh_xfer_error_name(mh_xfer_error e)
 {
-    static const char *const names[] = {"ok",        "timeout",  "connect", "reset",
-                                        "tls",       "too_large", "protocol", "other"};
+    static const char *const names[] = {"ok",  "timeout",   "connect",  "reset",
+                                        "tls", "too_large", "protocol", "other"};
     return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "other";
 }
 
@@ -155,4 +155,68 @@ const char *mh_exchange_header(const mh_exchange *x, const char *name)
         if (strcasecmp(x->headers[i].name, name) == 0)
             return x->headers[i].value;
     return NULL;
+}
+
+int mh_case_set_body(mh_case *c, const char *body, size_t len)
+{
+    char *copy = NULL;
+    if (body) {
+        copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, body, len);
+        copy[len] = '\0';
+    }
+    free(c->body);
+    c->body = copy;
+    c->body_len = body ? len : 0;
+    return 0;
+}
+
+void mh_case_remove_header(mh_case *c, const char *name)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < c->header_count; i++) {
+        if (strcasecmp(c->headers[i].name, name) == 0) {
+            free(c->headers[i].name);
+            free(c->headers[i].value);
+            continue;
+        }
+        c->headers[w++] = c->headers[i];
+    }
+    c->header_count = w;
+}
+
+static char *dup_or_null(const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *failed = 1;
+    return d;
+}
+
+mh_case *mh_case_clone(const mh_case *c)
+{
+    mh_case *k = mh_case_new();
+    if (!k)
+        return NULL;
+    int failed = 0;
+    k->suite = c->suite;
+    k->op = c->op;
+    k->body_schema_valid = c->body_schema_valid;
+    k->id = dup_or_null(c->id, &failed);
+    k->method = dup_or_null(c->method, &failed);
+    k->target = dup_or_null(c->target, &failed);
+    k->description = dup_or_null(c->description, &failed);
+    for (size_t i = 0; i < c->header_count && !failed; i++)
+        failed = mh_case_add_header(k, c->headers[i].name, c->headers[i].value) != 0;
+    if (!failed && c->body)
+        failed = mh_case_set_body(k, c->body, c->body_len) != 0;
+    if (failed) {
+        mh_case_free(k);
+        return NULL;
+    }
+    return k;
 }

@@ -34,24 +34,26 @@ typedef struct {
 } mh_header;
 
 typedef struct {
-    char *id;     /* stable: "malformed/name-wrong-type-number" */
+    char *id; /* stable: "malformed/name-wrong-type-number" */
     mh_suite suite;
     const mh_operation *op; /* borrowed from the spec */
     char *method;           /* "POST", "GET", ... sent verbatim */
     char *target;           /* path + raw query, sent verbatim: "/openapi/personalTag?botId=b1" */
     mh_header *headers;     /* sent exactly, in order (Content-Type, Authorization, ...) */
     size_t header_count;
-    char *body;             /* NULL = no body at all */
+    char *body; /* NULL = no body at all */
     size_t body_len;
-    int body_schema_valid;  /* 1 when the body is strict JSON valid against the request schema */
-    char *description;      /* one line: what this case tries */
+    int body_schema_valid; /* 1 when the body is strict JSON valid against the request schema */
+    size_t body_dropped;   /* bytes cut from the end of body after a large run judged the
+                              case (passed cases keep a prefix only); 0 = body is whole */
+    char *description;     /* one line: what this case tries */
 } mh_case;
 
 typedef enum {
     MH_XFER_OK = 0,
     MH_XFER_TIMEOUT,
-    MH_XFER_CONNECT,  /* refused / unreachable */
-    MH_XFER_RESET,    /* connection reset or closed mid-answer */
+    MH_XFER_CONNECT, /* refused / unreachable */
+    MH_XFER_RESET,   /* connection reset or closed mid-answer */
     MH_XFER_TLS,
     MH_XFER_TOO_LARGE, /* answer over --max-response-bytes */
     MH_XFER_PROTOCOL,  /* not HTTP */
@@ -67,11 +69,11 @@ typedef struct {
     char *content_type;  /* NULL when absent */
     mh_header *headers;  /* all answer headers, in order */
     size_t header_count;
-    char *body;          /* NUL-terminated copy; may contain NULs before body_len */
+    char *body; /* NUL-terminated copy; may contain NULs before body_len */
     size_t body_len;
-    double elapsed_ms;   /* of the last attempt */
-    int attempts;        /* 1 + 429 retries */
-    int rate_limited;    /* 1 when still 429 after the retry budget */
+    double elapsed_ms; /* of the last attempt */
+    int attempts;      /* 1 + 429 retries */
+    int rate_limited;  /* 1 when still 429 after the retry budget */
 } mh_exchange;
 
 typedef enum { MH_SEV_WARNING = 0, MH_SEV_ERROR = 1 } mh_severity;
@@ -86,15 +88,15 @@ typedef struct {
 
 typedef enum {
     MH_OUTCOME_PASSED = 0,
-    MH_OUTCOME_FAILED,       /* at least one error-severity finding */
-    MH_OUTCOME_WARNING,      /* only warnings */
-    MH_OUTCOME_INCONCLUSIVE  /* still rate-limited after retries */
+    MH_OUTCOME_FAILED,      /* at least one error-severity finding */
+    MH_OUTCOME_WARNING,     /* only warnings */
+    MH_OUTCOME_INCONCLUSIVE /* still rate-limited after retries */
 } mh_outcome;
 
 const char *mh_outcome_name(mh_outcome o);
 
 typedef struct {
-    mh_case *kase;       /* owned */
+    mh_case *kase; /* owned */
     mh_exchange exchange;
     mh_finding *findings;
     size_t finding_count;
@@ -106,6 +108,12 @@ typedef struct {
 mh_case *mh_case_new(void); /* zeroed; NULL on OOM */
 void mh_case_free(mh_case *c);
 int mh_case_add_header(mh_case *c, const char *name, const char *value); /* 0 / -1 */
+/* Deep copy of c (op stays borrowed). Caller frees; NULL on OOM. */
+mh_case *mh_case_clone(const mh_case *c);
+/* Replaces c's body with a copy of body[0..len) (NULL = no body). 0 / -1. */
+int mh_case_set_body(mh_case *c, const char *body, size_t len);
+/* Removes every header named name (case-insensitive). */
+void mh_case_remove_header(mh_case *c, const char *name);
 void mh_exchange_clear(mh_exchange *x);
 int mh_result_add_finding(mh_result *r, const char *check, mh_severity sev, const char *path,
                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));

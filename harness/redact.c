@@ -236,8 +236,15 @@ static char *copy_plain(const char *s, size_t len)
 
 char *mh_redact(const mh_redactor *r, const char *s, size_t len)
 {
+    return mh_redact_len(r, s, len, NULL);
+}
+
+char *mh_redact_len(const mh_redactor *r, const char *s, size_t len, size_t *out_len)
+{
     if (!s)
         len = 0;
+    if (out_len)
+        *out_len = len;
     if (!r || r->count == 0 || len == 0)
         return copy_plain(s, len);
     region *regs;
@@ -261,6 +268,8 @@ char *mh_redact(const mh_redactor *r, const char *s, size_t len)
         memcpy(o, s + at, len - at);
         o += len - at;
         *o = '\0';
+        if (out_len)
+            *out_len = (size_t)(o - out);
     }
     free(regs);
     return out;

@@ -26,6 +26,10 @@ int mh_redactor_add(mh_redactor *r, const char *secret, const char *placeholder)
  * Caller frees. NULL r copies unchanged. NULL on OOM. */
 char *mh_redact(const mh_redactor *r, const char *s, size_t len);
 
+/* The same for binary data: the result may contain NUL bytes, so its length
+ * is stored in *out_len (when non-NULL). Caller frees. */
+char *mh_redact_len(const mh_redactor *r, const char *s, size_t len, size_t *out_len);
+
 /* 1 when s[0..len) contains any registered secret (raw or JSON-escaped),
  * and stores the first one's placeholder in *which (borrowed). */
 int mh_redact_contains(const mh_redactor *r, const char *s, size_t len, const char **which);

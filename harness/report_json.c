@@ -111,11 +111,12 @@ static int json_str(FILE *f, const mh_run *run, const char *s)
 }
 
 /* A body: redacted, capped, with the truncation note inside the string. */
-static int json_body(FILE *f, const mh_run *run, const char *s, size_t len)
+static int json_body(FILE *f, const mh_run *run, const char *s, size_t len, size_t dropped)
 {
     mh__report_text t;
     if (mh__report_body(run, s, len, MH_REPORT_BODY_CAP, &t) != 0)
         return -1;
+    t.omitted += dropped;
     fputc('"', f);
     json_chars(f, t.data, t.len);
     if (t.omitted) {
@@ -207,7 +208,7 @@ static int json_request(FILE *f, const mh_run *run, const mh_case *c)
         return -1;
     fputc(',', f);
     json_key(f, "body");
-    if (json_body(f, run, c->body, c->body ? c->body_len : 0) != 0)
+    if (json_body(f, run, c->body, c->body ? c->body_len : 0, c->body_dropped) != 0)
         return -1;
     fputc('}', f);
     return 0;
@@ -222,7 +223,7 @@ static int json_response(FILE *f, const mh_run *run, const mh_exchange *x)
         return -1;
     fputc(',', f);
     json_key(f, "body");
-    if (json_body(f, run, x->body, x->body ? x->body_len : 0) != 0)
+    if (json_body(f, run, x->body, x->body ? x->body_len : 0, 0) != 0)
         return -1;
     fputc(',', f);
     json_key(f, "elapsed_ms");

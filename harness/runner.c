@@ -40,37 +40,58 @@ typedef struct {
     const mh_runner_opts *opts;
     mh_check_opts checks;
     mh_runner_out *out;
+    size_t cap;               /* allocated results */
     unsigned char *concluded; /* per result: 1 once the transport reported it */
-    size_t done, failed;
+    size_t first;             /* index of the chunk's first result */
+    size_t plan_total;        /* plan indexes seen so far (for sharding) */
+    size_t done, failed, expected;
 } run_ctx;
+
+/* Passed cases of a streamed run keep this much of their request body, so a
+ * 10,000-case run does not hold every large body until the report. */
+#define MH_RUNNER_KEEP_BODY 2048
 
 /* Called by the transport as each case completes: judge it right away so
  * only one exchange per slot is alive at a time. */
 static void on_done(void *vctx, size_t index, mh_exchange *x)
 {
     run_ctx *ctx = vctx;
-    mh_result *r = &ctx->out->results[index];
+    size_t at = ctx->first + index;
+    mh_result *r = &ctx->out->results[at];
     r->exchange = *x;
     memset(x, 0, sizeof *x);
     if (r->exchange.status > 0)
         ctx->out->answered++;
     mh_check_result(&ctx->checks, r);
-    ctx->concluded[index] = 1;
+    ctx->concluded[at] = 1;
     ctx->done++;
     if (r->outcome == MH_OUTCOME_FAILED)
         ctx->failed++;
     if (ctx->opts->progress)
-        ctx->opts->progress(ctx->opts->progress_ctx, ctx->done, ctx->out->count, ctx->failed);
+        ctx->opts->progress(ctx->opts->progress_ctx, ctx->done, ctx->expected, ctx->failed);
 }
 
-/* Moves the shard's cases out of the plan into out->results. */
-static mh_status take_shard(const mh_runner_opts *o, mh_plan *plan, mh_runner_out *out)
+/* Moves the shard's cases of one plan chunk into out->results. */
+static mh_status take_chunk(run_ctx *ctx, mh_plan *plan)
 {
-    out->results = calloc(plan->count ? plan->count : 1, sizeof *out->results);
-    if (!out->results)
-        return MH_ERR_NOMEM;
-    for (size_t i = 0; i < plan->count; i++) {
-        if (!mh_runner_in_shard(i, o->shard_k, o->shard_n))
+    const mh_runner_opts *o = ctx->opts;
+    mh_runner_out *out = ctx->out;
+    if (out->count + plan->count > ctx->cap) {
+        size_t cap = (out->count + plan->count) * 2;
+        mh_result *r = realloc(out->results, cap * sizeof *r);
+        unsigned char *c = r ? realloc(ctx->concluded, cap) : NULL;
+        if (r)
+            out->results = r;
+        if (!c)
+            return MH_ERR_NOMEM;
+        ctx->concluded = c;
+        memset(out->results + ctx->cap, 0, (cap - ctx->cap) * sizeof *r);
+        memset(ctx->concluded + ctx->cap, 0, cap - ctx->cap);
+        ctx->cap = cap;
+    }
+    ctx->first = out->count;
+    for (size_t i = 0; i < plan->count; i++, ctx->plan_total++) {
+        if (!mh_runner_in_shard(ctx->plan_total, o->shard_k, o->shard_n))
             continue;
         out->results[out->count++].kase = plan->cases[i];
         plan->cases[i] = NULL;
@@ -78,24 +99,97 @@ static mh_status take_shard(const mh_runner_opts *o, mh_plan *plan, mh_runner_ou
     return MH_OK;
 }
 
-static mh_status send_all(const mh_runner_opts *o, run_ctx *ctx, mh_error *err)
+static mh_status send_chunk(run_ctx *ctx, mh_transport *t, mh_error *err)
 {
-    mh_transport *t = NULL;
-    mh_status st = mh_transport_new(&o->transport, &t, err);
+    mh_runner_out *out = ctx->out;
+    size_t n = out->count - ctx->first;
+    mh_case **cases = malloc((n ? n : 1) * sizeof *cases);
+    if (!cases)
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        cases[i] = out->results[ctx->first + i].kase;
+    mh_status st = mh_transport_run(t, cases, n, on_done, ctx, ctx->opts->stop, err);
+    free(cases);
+    return st;
+}
+
+/* Cuts the request bodies of the chunk's passed cases to a prefix. */
+static void trim_passed(run_ctx *ctx)
+{
+    for (size_t i = ctx->first; i < ctx->out->count; i++) {
+        mh_result *r = &ctx->out->results[i];
+        mh_case *k = r->kase;
+        if (r->outcome != MH_OUTCOME_PASSED || !k->body || k->body_len <= MH_RUNNER_KEEP_BODY)
+            continue;
+        char *b = realloc(k->body, MH_RUNNER_KEEP_BODY + 1);
+        if (!b)
+            continue;
+        b[MH_RUNNER_KEEP_BODY] = '\0';
+        k->body = b;
+        k->body_dropped = k->body_len - MH_RUNNER_KEEP_BODY;
+        k->body_len = MH_RUNNER_KEEP_BODY;
+    }
+}
+
+/* Registers the chunk's tokens with the run's redactor (made on first use). */
+static mh_status add_tokens(const mh_runner_opts *o, mh_runner_out *out, const mh_plan *plan)
+{
+    if (!out->redactor)
+        out->redactor =
+            mh_runner_redactor(&o->gen, (const char *const *)plan->tokens, plan->token_count);
+    return out->redactor ? MH_OK : MH_ERR_NOMEM;
+}
+
+/* One chunk: plan it, send it, judge it. */
+static mh_status run_chunk(run_ctx *ctx, mh_transport *t, const mh_gen_opts *g, int trim,
+                           mh_error *err)
+{
+    mh_plan plan;
+    mh_status st = mh_gen_plan(g, &plan, err);
     if (st != MH_OK)
         return st;
-    mh_runner_out *out = ctx->out;
-    mh_case **cases = malloc((out->count ? out->count : 1) * sizeof *cases);
-    if (!cases) {
-        mh_transport_free(t);
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < out->count; i++)
-        cases[i] = out->results[i].kase;
-    st = mh_transport_run(t, cases, out->count, on_done, ctx, o->stop, err);
-    free(cases);
-    mh_transport_free(t);
+    if (add_tokens(ctx->opts, ctx->out, &plan) != MH_OK || take_chunk(ctx, &plan) != MH_OK)
+        st = mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    mh_plan_free(&plan);
+    if (st == MH_OK)
+        st = send_chunk(ctx, t, err);
+    if (st == MH_OK && trim)
+        trim_passed(ctx);
     return st;
+}
+
+/* A large repeated plan is generated, sent and trimmed one repetition at a
+ * time, so memory stays flat however many repetitions are asked for. */
+static mh_status run_all(run_ctx *ctx, mh_transport *t, mh_error *err)
+{
+    const mh_runner_opts *o = ctx->opts;
+    size_t reps = o->gen.repeat ? o->gen.repeat : 1;
+    int stream = reps > 1 && o->gen.max_cases == 0;
+    mh_gen_opts g = o->gen;
+    if (!stream)
+        return run_chunk(ctx, t, &g, 0, err);
+    mh_status st = MH_OK;
+    g.repeat = 1;
+    for (size_t k = 1; k <= reps && st == MH_OK && !(o->stop && *o->stop); k++) {
+        g.first_repeat = k;
+        st = run_chunk(ctx, t, &g, 1, err);
+    }
+    return st;
+}
+
+static size_t expected_cases(const mh_runner_opts *o)
+{
+    mh_gen_opts g = o->gen;
+    g.repeat = 1;
+    mh_plan plan;
+    if (mh_gen_plan(&g, &plan, NULL) != MH_OK)
+        return 0;
+    size_t per = plan.count, reps = o->gen.repeat ? o->gen.repeat : 1;
+    mh_plan_free(&plan);
+    size_t n = per * reps;
+    if (o->gen.max_cases && o->gen.max_cases < n)
+        n = o->gen.max_cases;
+    return o->shard_n ? (n + o->shard_n - 1) / o->shard_n : n;
 }
 
 mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *err)
@@ -104,21 +198,14 @@ mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *e
     if (o->shard_n > 0 && (o->shard_k < 1 || o->shard_k > o->shard_n))
         return mh_error_set(err, MH_ERR_USAGE, "--shard: K must be between 1 and N");
     double t0 = now_ms();
-    mh_plan plan;
-    mh_status st = mh_gen_plan(&o->gen, &plan, err);
-    if (st != MH_OK)
-        return st;
-    out->redactor = mh_runner_redactor(&o->gen, (const char *const *)plan.tokens, plan.token_count);
-    if (!out->redactor || take_shard(o, &plan, out) != MH_OK) {
-        mh_plan_free(&plan);
-        mh_runner_out_free(out);
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    }
-    mh_plan_free(&plan);
     run_ctx ctx = {.opts = o, .checks = o->checks, .out = out};
-    ctx.checks.secrets = out->redactor;
-    ctx.concluded = calloc(out->count ? out->count : 1, 1);
-    st = ctx.concluded ? send_all(o, &ctx, err) : mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    mh_transport *t = NULL;
+    mh_status st = mh_transport_new(&o->transport, &t, err);
+    if (st == MH_OK) {
+        ctx.expected = expected_cases(o);
+        st = run_all(&ctx, t, err);
+    }
+    mh_transport_free(t);
     if (st != MH_OK) {
         free(ctx.concluded);
         mh_runner_out_free(out);

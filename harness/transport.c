@@ -694,19 +694,22 @@ static int sleep_budget(const run_state *r)
     return wake > now ? (int)(wake - now) : 0;
 }
 
-static void drain_messages(run_state *r)
+/* Reports finished transfers; returns how many finished. */
+static int drain_messages(run_state *r)
 {
     CURLMsg *m;
-    int left;
+    int left, finished = 0;
     while ((m = curl_multi_info_read(r->t->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
+        finished++;
         void *priv = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
         CURLcode rc = m->data.result;
         if (priv)
             on_done(r, priv, rc);
     }
+    return finished;
 }
 
 static void abort_all(run_state *r)
@@ -733,9 +736,12 @@ mh_status mh_transport_run(mh_transport *t, mh_case *const *cases, size_t n,
             st = mh_error_set(err, MH_ERR_INTERNAL, "libcurl multi: perform failed");
             break;
         }
-        drain_messages(&r);
+        int finished = drain_messages(&r);
         if (r.active == 0 && r.next >= r.n)
             break;
+        /* A freed slot takes the next case now, not after a poll slice. */
+        if (finished > 0 && r.next < r.n)
+            continue;
         if (curl_multi_poll(t->multi, NULL, 0, sleep_budget(&r), NULL) != CURLM_OK) {
             st = mh_error_set(err, MH_ERR_INTERNAL, "libcurl multi: poll failed");
             break;
