@@ -234,10 +234,17 @@ static int fill_random_creds(mh_run_cli *c, mh_run_creds *ec)
                           "minted with its own key (give --jwt-key or nothing)");
         return -1;
     }
-    memcpy(ec->bot_id, "bot-", 4);
-    random_hex(ec->bot_id + 4, 6);
-    random_hex(ec->secret, 16);
-    random_hex(ec->jwt_key, 32);
+    if (c->list_cases) {
+        /* A listed plan must not change from one call to the next. */
+        snprintf(ec->bot_id, sizeof ec->bot_id, "example-bot");
+        snprintf(ec->secret, sizeof ec->secret, "example-secret");
+        snprintf(ec->jwt_key, sizeof ec->jwt_key, "example-jwt-key");
+    } else {
+        memcpy(ec->bot_id, "bot-", 4);
+        random_hex(ec->bot_id + 4, 6);
+        random_hex(ec->secret, 16);
+        random_hex(ec->jwt_key, 32);
+    }
     if (!c->bot_id)
         c->bot_id = ec->bot_id;
     if (!c->secret)

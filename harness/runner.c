@@ -62,6 +62,12 @@ static void on_done(void *vctx, size_t index, mh_exchange *x)
     memset(x, 0, sizeof *x);
     if (r->exchange.status > 0)
         ctx->out->answered++;
+    /* An exchange cut short by the user's interrupt says nothing about the
+     * server: it stays inconclusive instead of becoming a transport_error. */
+    if (ctx->opts->stop && *ctx->opts->stop && r->exchange.error != MH_XFER_OK) {
+        r->outcome = MH_OUTCOME_INCONCLUSIVE;
+        return;
+    }
     mh_check_result(&ctx->checks, r);
     ctx->concluded[at] = 1;
     ctx->done++;
@@ -150,6 +156,7 @@ static mh_status run_chunk(run_ctx *ctx, mh_transport *t, const mh_gen_opts *g, 
         return st;
     if (add_tokens(ctx->opts, ctx->out, &plan) != MH_OK || take_chunk(ctx, &plan) != MH_OK)
         st = mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    ctx->checks.secrets = ctx->out->redactor;
     mh_plan_free(&plan);
     if (st == MH_OK)
         st = send_chunk(ctx, t, err);
