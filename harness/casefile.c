@@ -8,6 +8,19 @@
 
 #include "json_strict.h"
 #include "jwt.h"
+#include "report.h"
+
+/* 1 when b[0..n) is UTF-8 without NUL bytes, so it can be stored as text. */
+static int printable_text(const char *b, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = mh__utf8_len((const unsigned char *)b + i, n - i);
+        if (k == 0 || b[i] == '\0')
+            return 0;
+        i += k;
+    }
+    return 1;
+}
 
 static cJSON *case_json(const mh_case *k, const mh_redactor *red)
 {
@@ -31,8 +44,9 @@ static cJSON *case_json(const mh_case *k, const mh_redactor *red)
         size_t n = 0;
         char *b = mh_redact_len(red, k->body, k->body_len, &n);
         char *b64 = b ? mh_base64url_encode((const unsigned char *)b, n) : NULL;
-        /* The text form is for people: cJSON stops at a NUL byte. */
-        cJSON_AddStringToObject(c, "body", b ? b : "");
+        /* The text form is for people; body_base64 is what replay sends. */
+        cJSON_AddStringToObject(c, "body",
+                                b && printable_text(b, n) ? b : "(binary: see body_base64)");
         cJSON_AddStringToObject(c, "body_base64", b64 ? b64 : "");
         free(b);
         free(b64);
