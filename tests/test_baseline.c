@@ -1,0 +1,478 @@
+/* test_baseline.c — baseline files: write/reload, apply (known, new, fixed),
+ * the exit rule, malformed files, the JSON report's baseline section, and
+ * the `run --baseline` round trip against the reference server. */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "json_strict.h"
+#include "model.h"
+#include "report.h"
+
+static char tmpdir[] = "/tmp/mh-baseline-XXXXXX";
+
+static void setup(void)
+{
+    ck_assert_ptr_nonnull(mkdtemp(strcpy(tmpdir, "/tmp/mh-baseline-XXXXXX")));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static void in_tmp(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", tmpdir, name);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A result for case id with the given outcome; findings added by caller. */
+static void mk_result(mh_result *r, const char *id, mh_outcome o)
+{
+    memset(r, 0, sizeof *r);
+    r->kase = mh_case_new();
+    ck_assert_ptr_nonnull(r->kase);
+    r->kase->id = strdup(id);
+    r->outcome = o;
+}
+
+static void add(mh_result *r, const char *check, mh_severity sev, const char *path)
+{
+    ck_assert_int_eq(mh_result_add_finding(r, check, sev, path, "message %zu", r->finding_count),
+                     0);
+}
+
+static void clear_all(mh_result *rs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        mh_result_clear(&rs[i]);
+}
+
+START_TEST(baseline_write_reload_sorted_unique)
+{
+    mh_result rs[3];
+    mk_result(&rs[0], "valid/b", MH_OUTCOME_FAILED);
+    add(&rs[0], "response_schema_conformance", MH_SEV_ERROR, "/message");
+    add(&rs[0], "response_schema_conformance", MH_SEV_ERROR, "/success"); /* same entry */
+    add(&rs[0], "content_type_conformance", MH_SEV_ERROR, "");
+    mk_result(&rs[1], "methods/get", MH_OUTCOME_WARNING);
+    add(&rs[1], "unsupported_method", MH_SEV_WARNING, "");
+    mk_result(&rs[2], "valid/a", MH_OUTCOME_PASSED);
+    char path[256];
+    in_tmp(path, sizeof path, "baseline.json");
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_write(path, rs, 3, &err), MH_OK);
+
+    /* The documented format, byte for byte: sorted, one entry per line, no
+     * messages, no timings. */
+    size_t len;
+    char *text = tu_read_file(path, &len);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text,
+                     "{\n"
+                     "  \"tool\": \"manta-harness\",\n"
+                     "  \"version\": 1,\n"
+                     "  \"findings\": [\n"
+                     "    {\"case\": \"methods/get\", \"check\": \"unsupported_method\"},\n"
+                     "    {\"case\": \"valid/b\", \"check\": \"content_type_conformance\"},\n"
+                     "    {\"case\": \"valid/b\", \"check\": \"response_schema_conformance\"}\n"
+                     "  ]\n"
+                     "}\n");
+    free(text);
+
+    mh_baseline *b = NULL;
+    ck_assert_int_eq(mh_baseline_load(path, &b, &err), MH_OK);
+    ck_assert_uint_eq(b->count, 3);
+    ck_assert_str_eq(b->entries[0].case_id, "methods/get");
+    ck_assert_str_eq(b->entries[2].check, "response_schema_conformance");
+
+    /* Writing again from the same results gives the same file: stable. */
+    char again[256];
+    in_tmp(again, sizeof again, "again.json");
+    ck_assert_int_eq(mh_baseline_write(again, rs, 3, &err), MH_OK);
+    char *a = tu_read_file(path, NULL), *c = tu_read_file(again, NULL);
+    ck_assert_str_eq(a, c);
+    free(a);
+    free(c);
+    mh_baseline_free(b);
+    clear_all(rs, 3);
+}
+END_TEST
+
+START_TEST(baseline_write_empty_reloads_empty)
+{
+    char path[256];
+    in_tmp(path, sizeof path, "empty.json");
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_write(path, NULL, 0, &err), MH_OK);
+    char *text = tu_read_file(path, NULL);
+    ck_assert_str_eq(text, "{\n  \"tool\": \"manta-harness\",\n  \"version\": 1,\n  \"findings\": "
+                           "[]\n}\n");
+    free(text);
+    mh_baseline *b = NULL;
+    ck_assert_int_eq(mh_baseline_load(path, &b, &err), MH_OK);
+    ck_assert_uint_eq(b->count, 0);
+    mh_baseline_free(b);
+}
+END_TEST
+
+static const char listed[] =
+    "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+    "{\"case\":\"a/still\",\"check\":\"negative_data_rejection\"},"
+    "{\"case\":\"b/gone\",\"check\":\"ignored_auth\"},"
+    "{\"case\":\"c/other-shard\",\"check\":\"ignored_auth\"},"
+    "{\"case\":\"d/rate-limited\",\"check\":\"not_a_server_error\"},"
+    "{\"case\":\"a/still\",\"check\":\"negative_data_rejection\"}]}"; /* duplicate */
+
+START_TEST(baseline_apply_marks_known_new_and_fixed)
+{
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_parse(listed, strlen(listed), "t", &b, &err), MH_OK);
+    ck_assert_uint_eq(b->count, 4);
+    mh_result rs[4];
+    mk_result(&rs[0], "a/still", MH_OUTCOME_FAILED);
+    add(&rs[0], "negative_data_rejection", MH_SEV_ERROR, "");
+    add(&rs[0], "success_flag_consistency", MH_SEV_WARNING, "");  /* new warning */
+    mk_result(&rs[1], "b/gone", MH_OUTCOME_PASSED);               /* fixed */
+    mk_result(&rs[2], "d/rate-limited", MH_OUTCOME_INCONCLUSIVE); /* proves nothing */
+    mk_result(&rs[3], "e/new", MH_OUTCOME_FAILED);
+    add(&rs[3], "status_code_conformance", MH_SEV_ERROR, "");
+
+    mh_baseline_diff d;
+    ck_assert_int_eq(mh_baseline_apply(b, rs, 4, &d, &err), MH_OK);
+    ck_assert_int_eq(rs[0].findings[0].known, 1);
+    ck_assert_int_eq(rs[0].findings[1].known, 0);
+    ck_assert_int_eq(rs[3].findings[0].known, 0);
+    ck_assert_uint_eq(d.known_findings, 1);
+    ck_assert_uint_eq(d.new_findings, 2);
+    ck_assert_uint_eq(d.new_errors, 1);
+    /* c/other-shard did not run here and d/rate-limited did not conclude:
+     * only b/gone is fixed. */
+    ck_assert_uint_eq(d.fixed_count, 1);
+    ck_assert_str_eq(d.fixed[0].case_id, "b/gone");
+    ck_assert_str_eq(d.fixed[0].check, "ignored_auth");
+
+    /* Exit rule: a known error does not fail, a new one does, an
+     * inconclusive case does, a new warning does not. */
+    ck_assert_int_eq(mh_baseline_outcome_failed(&rs[0]), 0);
+    ck_assert_int_eq(mh_baseline_outcome_failed(&rs[1]), 0);
+    ck_assert_int_eq(mh_baseline_outcome_failed(&rs[2]), 1);
+    ck_assert_int_eq(mh_baseline_outcome_failed(&rs[3]), 1);
+    ck_assert_int_eq(mh_baseline_run_failed(rs, 2, &d, 0), 0);
+    ck_assert_int_eq(mh_baseline_run_failed(rs, 2, &d, 1), 1); /* strict: fixed fails */
+    ck_assert_int_eq(mh_baseline_run_failed(rs, 4, &d, 0), 1);
+    ck_assert_int_eq(mh_baseline_run_failed(rs, 2, NULL, 1), 0);
+
+    mh_baseline_diff_clear(&d);
+    mh_baseline_free(b);
+    clear_all(rs, 4);
+}
+END_TEST
+
+START_TEST(baseline_outcome_without_baseline_is_plain_rule)
+{
+    mh_result r;
+    mk_result(&r, "x/y", MH_OUTCOME_FAILED);
+    add(&r, "not_a_server_error", MH_SEV_ERROR, "");
+    ck_assert_int_eq(mh_baseline_outcome_failed(&r), 1);
+    mh_baseline_diff d;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_apply(NULL, &r, 1, &d, &err), MH_OK); /* empty baseline */
+    ck_assert_uint_eq(d.new_errors, 1);
+    ck_assert_uint_eq(d.fixed_count, 0);
+    mh_baseline_diff_clear(&d);
+    mh_result_clear(&r);
+}
+END_TEST
+
+START_TEST(baseline_load_malformed_gives_line_and_column)
+{
+    char path[256];
+    in_tmp(path, sizeof path, "bad.json");
+    write_file(path,
+               "{\n  \"tool\": \"manta-harness\",\n  \"version\": 1,\n  \"findings\": [,]\n}\n");
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_load(path, &b, &err), MH_ERR_JSON);
+    ck_assert_ptr_null(b);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_int_eq(err.line, 4);
+    ck_assert_int_eq(err.column, 16);
+    char line[1400];
+    mh_error_format(&err, line, sizeof line);
+    ck_assert_msg(strstr(line, ":4:16:") != NULL, "formatted: %s", line);
+}
+END_TEST
+
+START_TEST(baseline_load_wrong_shape_names_member)
+{
+    static const struct {
+        const char *text, *pointer;
+    } cases[] = {
+        {"[]", ""},
+        {"{\"tool\":\"other\",\"version\":1,\"findings\":[]}", "/tool"},
+        {"{\"tool\":\"manta-harness\",\"version\":2,\"findings\":[]}", "/version"},
+        {"{\"tool\":\"manta-harness\",\"version\":1}", "/findings"},
+        {"{\"tool\":\"manta-harness\",\"version\":1,\"findings\":[{\"case\":\"a\"}]}",
+         "/findings/0"},
+        {"{\"tool\":\"manta-harness\",\"version\":1,\"findings\":[{\"case\":\"a\",\"check\":1}]}",
+         "/findings/0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mh_baseline *b = NULL;
+        mh_error err;
+        ck_assert_int_eq(
+            mh_baseline_parse(cases[i].text, strlen(cases[i].text), "b.json", &b, &err),
+            MH_ERR_JSON);
+        ck_assert_ptr_null(b);
+        ck_assert_msg(strcmp(err.pointer, cases[i].pointer) == 0, "case %zu: pointer '%s'", i,
+                      err.pointer);
+    }
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_load("/nonexistent/baseline.json", &b, &err), MH_ERR_IO);
+}
+END_TEST
+
+/* The JSON report shows new/known/fixed and marks known findings. */
+START_TEST(baseline_json_report_has_section_and_known_flags)
+{
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_parse(listed, strlen(listed), "t", &b, &err), MH_OK);
+    mh_result rs[2];
+    mk_result(&rs[0], "a/still", MH_OUTCOME_FAILED);
+    add(&rs[0], "negative_data_rejection", MH_SEV_ERROR, "");
+    mk_result(&rs[1], "b/gone", MH_OUTCOME_PASSED);
+    add(&rs[1], "status_code_conformance", MH_SEV_ERROR, "");
+    rs[1].outcome = MH_OUTCOME_FAILED;
+    mh_baseline_diff d;
+    ck_assert_int_eq(mh_baseline_apply(b, rs, 2, &d, &err), MH_OK);
+    mh_run run = {.tool_version = "0",
+                  .spec_path = "s.json",
+                  .base_url = "http://h",
+                  .results = rs,
+                  .result_count = 2,
+                  .baseline = &d};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(mh_report_json_write(&run, f, &err), MH_OK);
+    fclose(f);
+    cJSON *doc = NULL;
+    ck_assert_int_eq(mh_json_parse(buf, len, NULL, &doc, NULL), MH_JSON_OK);
+    const cJSON *bs = mh_json_get(mh_json_get(doc, "summary"), "baseline");
+    ck_assert_ptr_nonnull(bs);
+    ck_assert_int_eq(mh_json_get(bs, "new")->valueint, 1);
+    ck_assert_int_eq(mh_json_get(bs, "known")->valueint, 1);
+    const cJSON *fixed = mh_json_get(bs, "fixed");
+    ck_assert_int_eq(cJSON_GetArraySize(fixed), 1);
+    ck_assert_str_eq(mh_json_get(fixed->child, "case")->valuestring, "b/gone");
+    const cJSON *c0 = mh_json_get(doc, "cases")->child;
+    ck_assert(cJSON_IsTrue(mh_json_get(mh_json_get(c0, "findings")->child, "known")));
+    ck_assert_ptr_null(mh_json_get(mh_json_get(c0->next, "findings")->child, "known"));
+    cJSON_Delete(doc);
+    free(buf);
+
+    /* Without a baseline the report has neither. */
+    run.baseline = NULL;
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(mh_report_json_write(&run, f, &err), MH_OK);
+    fclose(f);
+    ck_assert_ptr_null(strstr(buf, "\"baseline\""));
+    ck_assert_ptr_null(strstr(buf, "\"known\""));
+    free(buf);
+    mh_baseline_diff_clear(&d);
+    mh_baseline_free(b);
+    clear_all(rs, 2);
+}
+END_TEST
+
+/* ---- end to end: run --write-baseline / --baseline against serve -------------- */
+
+typedef struct {
+    pid_t pid;
+    char url[256];
+} server;
+
+/* Starts `manta-harness serve --port 0 ... [--fault F]` and reads its URL. */
+static void serve_start(server *s, const char *fault)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    s->pid = fork();
+    ck_assert_int_ge(s->pid, 0);
+    if (s->pid == 0) {
+        dup2(fds[1], 1);
+        if (!freopen("/dev/null", "w", stderr)) /* the request log */
+            _exit(126);
+        close(fds[0]);
+        close(fds[1]);
+        const char *argv[] = {MH_BINARY,
+                              "serve",
+                              "--port",
+                              "0",
+                              "--bot-id",
+                              "gate-bot",
+                              "--secret",
+                              "gate-s3cret",
+                              "--jwt-key",
+                              "gate-k3y-0123456789",
+                              fault ? "--fault" : NULL,
+                              fault,
+                              NULL};
+        execv(MH_BINARY, (char **)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    ck_assert_ptr_nonnull(fgets(s->url, sizeof s->url, f));
+    s->url[strcspn(s->url, "\n")] = '\0';
+    fclose(f);
+}
+
+static void serve_stop(server *s)
+{
+    kill(s->pid, SIGTERM);
+    waitpid(s->pid, NULL, 0);
+}
+
+static int run_gate(const server *s, const char *flag, const char *file, const char *report,
+                    char **out)
+{
+    const char *argv[] = {"manta-harness",
+                          "run",
+                          "--base-url",
+                          s->url,
+                          "--bot-id",
+                          "gate-bot",
+                          "--secret",
+                          "gate-s3cret",
+                          "--jwt-key",
+                          "gate-k3y-0123456789",
+                          "--seed",
+                          "5",
+                          "--no-progress",
+                          "--quiet",
+                          "--report",
+                          report,
+                          flag,
+                          file,
+                          NULL};
+    char *err = NULL;
+    int rc = tu_run_cli(argv, NULL, out, &err, 60);
+    free(err);
+    return rc;
+}
+
+START_TEST(baseline_run_round_trip_fails_only_on_new)
+{
+    char base[256], rep[300], path[256];
+    in_tmp(base, sizeof base, "gate-baseline.json");
+    in_tmp(path, sizeof path, "r.json");
+    snprintf(rep, sizeof rep, "json:%s", path);
+    server s;
+    char *out = NULL;
+
+    /* 1. A server with a known fault: record its findings. */
+    serve_start(&s, "accept-malformed");
+    ck_assert_int_eq(run_gate(&s, "--write-baseline", base, rep, &out), 1);
+    free(out);
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_load(base, &b, &err), MH_OK);
+    ck_assert_uint_gt(b->count, 0);
+    for (size_t i = 0; i < b->count; i++)
+        ck_assert_str_eq(b->entries[i].check, "negative_data_rejection");
+    mh_baseline_free(b);
+    /* 2. Same behaviour again with the baseline: every finding known, exit 0. */
+    ck_assert_int_eq(run_gate(&s, "--baseline", base, rep, &out), 0);
+    free(out);
+    serve_stop(&s);
+
+    /* 3. A new fault on top: exit 1, and the only new findings are the new
+     * check's. */
+    serve_start(&s, "get-200");
+    ck_assert_int_eq(run_gate(&s, "--baseline", base, rep, &out), 1);
+    free(out);
+    serve_stop(&s);
+    size_t len;
+    char *text = tu_read_file(path, &len);
+    cJSON *doc = NULL;
+    ck_assert_int_eq(mh_json_parse(text, len, NULL, &doc, NULL), MH_JSON_OK);
+    free(text);
+    size_t fresh = 0;
+    for (const cJSON *c = mh_json_get(doc, "cases")->child; c; c = c->next)
+        for (const cJSON *f = mh_json_get(c, "findings")->child; f; f = f->next)
+            if (!cJSON_IsTrue(mh_json_get(f, "known"))) {
+                fresh++;
+                ck_assert_str_eq(mh_json_get(f, "check")->valuestring, "unsupported_method");
+            }
+    ck_assert_uint_gt(fresh, 0);
+    /* The accept-malformed entries no longer fire on this server: fixed. */
+    const cJSON *bs = mh_json_get(mh_json_get(doc, "summary"), "baseline");
+    ck_assert_ptr_nonnull(bs);
+    ck_assert_int_gt(cJSON_GetArraySize(mh_json_get(bs, "fixed")), 0);
+    cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(baseline_run_malformed_file_exits_2_with_position)
+{
+    char base[256];
+    in_tmp(base, sizeof base, "broken.json");
+    write_file(base, "{\"tool\": \"manta-harness\",\n \"version\": 1, \"findings\": [}\n");
+    const char *argv[] = {"manta-harness", "run",           "--baseline", base,
+                          "--quiet",       "--no-progress", NULL};
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(tu_run_cli(argv, NULL, &out, &err, 60), 2);
+    ck_assert_msg(strstr(err, ":2:") != NULL, "stderr: %s", err);
+    free(out);
+    free(err);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("baseline");
+    TCase *tc = tcase_create("file");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, baseline_write_reload_sorted_unique);
+    tcase_add_test(tc, baseline_write_empty_reloads_empty);
+    tcase_add_test(tc, baseline_apply_marks_known_new_and_fixed);
+    tcase_add_test(tc, baseline_outcome_without_baseline_is_plain_rule);
+    tcase_add_test(tc, baseline_load_malformed_gives_line_and_column);
+    tcase_add_test(tc, baseline_load_wrong_shape_names_member);
+    tcase_add_test(tc, baseline_json_report_has_section_and_known_flags);
+    suite_add_tcase(s, tc);
+    TCase *e2e = tcase_create("run");
+    tcase_add_checked_fixture(e2e, setup, teardown);
+    tcase_set_timeout(e2e, 120);
+    tcase_add_test(e2e, baseline_run_round_trip_fails_only_on_new);
+    tcase_add_test(e2e, baseline_run_malformed_file_exits_2_with_position);
+    suite_add_tcase(s, e2e);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run_suite(make_suite());
+}
