@@ -186,6 +186,24 @@ static void findings(const con *c, const mh_summary *s, size_t max)
     fputc('\n', c->out);
 }
 
+/* With a baseline (baseline.h): new/known/fixed counts, and the fixed
+ * entries unless quiet. */
+static void baseline_lines(const con *c, int quiet)
+{
+    const mh_baseline_diff *d = c->run->baseline;
+    if (!d)
+        return;
+    fprintf(c->out, "baseline: %zu new, %zu known, %zu fixed\n", d->new_findings, d->known_findings,
+            d->fixed_count);
+    for (size_t i = 0; !quiet && i < d->fixed_count; i++) {
+        fputs("  fixed: ", c->out);
+        text(c, d->fixed[i].case_id);
+        fputc(' ', c->out);
+        text(c, d->fixed[i].check);
+        fputc('\n', c->out);
+    }
+}
+
 void mh_report_console(const mh_run *run, const mh_console_opts *o, FILE *out)
 {
     static const mh_console_opts defaults = {0, 0, 20, 0};
@@ -202,5 +220,6 @@ void mh_report_console(const mh_run *run, const mh_console_opts *o, FILE *out)
         findings(&c, &s, o->max_findings);
     }
     summary_line(&c, &s);
+    baseline_lines(&c, o->quiet);
     fflush(out);
 }

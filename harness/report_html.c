@@ -400,6 +400,29 @@ static int failing_cases(FILE *f, const mh_run *run, const mh_summary *s)
     return 0;
 }
 
+/* With a baseline: new/known/fixed counts and the fixed entries. */
+static void baseline_section(FILE *f, const mh_run *run)
+{
+    const mh_baseline_diff *d = run->baseline;
+    if (!d)
+        return;
+    fprintf(f,
+            "<h2>Baseline</h2>\n<p class=\"cards\"><span class=\"failed\">%zu new</span>"
+            "<span>%zu known</span><span class=\"passed\">%zu fixed</span></p>\n",
+            d->new_findings, d->known_findings, d->fixed_count);
+    if (!d->fixed_count)
+        return;
+    fputs("<ul>\n", f);
+    for (size_t i = 0; i < d->fixed_count; i++) {
+        fputs("<li>fixed: ", f);
+        mh__report_xml_escape(f, d->fixed[i].case_id, strlen(d->fixed[i].case_id), 0);
+        fputc(' ', f);
+        mh__report_xml_escape(f, d->fixed[i].check, strlen(d->fixed[i].check), 0);
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+}
+
 mh_status mh_report_html_write(const mh_run *run, FILE *f, mh_error *err)
 {
     mh_summary s;
@@ -407,6 +430,7 @@ mh_status mh_report_html_write(const mh_run *run, FILE *f, mh_error *err)
     if (header(f, run) != 0)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     summary(f, &s);
+    baseline_section(f, run);
     status_chart(f, run, &s);
     latency_chart(f, run);
     if (failing_cases(f, run, &s) != 0)

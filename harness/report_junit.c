@@ -41,6 +41,30 @@ static int property(FILE *f, const mh_run *run, const char *name, const char *va
     return 0;
 }
 
+/* With a baseline: baseline_new/known/fixed counts and one
+ * baseline_fixed_entry ("case check") per fixed entry. */
+static int baseline_properties(FILE *f, const mh_run *run)
+{
+    const mh_baseline_diff *d = run->baseline;
+    if (!d)
+        return 0;
+    char n[3][32];
+    snprintf(n[0], sizeof n[0], "%zu", d->new_findings);
+    snprintf(n[1], sizeof n[1], "%zu", d->known_findings);
+    snprintf(n[2], sizeof n[2], "%zu", d->fixed_count);
+    if (property(f, run, "baseline_new", n[0]) != 0 ||
+        property(f, run, "baseline_known", n[1]) != 0 ||
+        property(f, run, "baseline_fixed", n[2]) != 0)
+        return -1;
+    for (size_t i = 0; i < d->fixed_count; i++) {
+        char entry[600];
+        snprintf(entry, sizeof entry, "%s %s", d->fixed[i].case_id, d->fixed[i].check);
+        if (property(f, run, "baseline_fixed_entry", entry) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int properties(FILE *f, const mh_run *run)
 {
     char seed[32];
@@ -50,6 +74,8 @@ static int properties(FILE *f, const mh_run *run)
         property(f, run, "spec", run->spec_path) != 0 ||
         property(f, run, "run_id", run->run_id) != 0 ||
         property(f, run, "interrupted", run->interrupted ? "true" : "false") != 0)
+        return -1;
+    if (baseline_properties(f, run) != 0)
         return -1;
     fputs("    </properties>\n", f);
     return 0;

@@ -292,6 +292,26 @@ START_TEST(baseline_json_report_has_section_and_known_flags)
     cJSON_Delete(doc);
     free(buf);
 
+    /* Console, JUnit and HTML show the same counts and the fixed entry. */
+    f = open_memstream(&buf, &len);
+    mh_report_console(&run, NULL, f);
+    fclose(f);
+    ck_assert_msg(strstr(buf, "baseline: 1 new, 1 known, 1 fixed\n  fixed: b/gone ignored_auth"),
+                  "console: %s", buf);
+    free(buf);
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(mh_report_junit_write(&run, f, &err), MH_OK);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "name=\"baseline_new\" value=\"1\""));
+    ck_assert_ptr_nonnull(strstr(buf, "value=\"b/gone ignored_auth\""));
+    free(buf);
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(mh_report_html_write(&run, f, &err), MH_OK);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "1 known</span>"));
+    ck_assert_ptr_nonnull(strstr(buf, "fixed: b/gone ignored_auth"));
+    free(buf);
+
     /* Without a baseline the report has neither. */
     run.baseline = NULL;
     f = open_memstream(&buf, &len);
