@@ -29,14 +29,6 @@
  * - success_flag_consistency looks for a top-level boolean member named
  *   exactly "success" (that name is the check's definition in DESIGN.md).
  */
-/* The name clashes with the Check unit-test library's <check.h>: test
- * targets have harness/ on their include path, so their <check.h> lands here.
- * In test builds (MH_TEST_DATA is defined only there) pull in the library's
- * header as well, so both contracts are visible. */
-#if defined(MH_TEST_DATA) && !defined(MH_CHECK_LIBRARY_INCLUDED)
-#define MH_CHECK_LIBRARY_INCLUDED
-#include_next <check.h>
-#endif
 
 #ifndef MH_CHECK_H
 #define MH_CHECK_H

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "cmd_run.h"
+#include "baseline.h"
 #include "json_strict.h"
 #include "refserver.h"
 #include "report.h"
@@ -183,8 +184,86 @@ static int build_opts(mh_run_cli *c, const mh_spec *spec, mh_runner_opts *o, mh_
     return 0;
 }
 
+/* Applies the baseline (when given) and writes the new one (when asked).
+ * Returns 0, or -1 after printing an error. */
+static int apply_baselines(const mh_run_cli *c, mh_baseline *b, mh_runner_out *out,
+                           mh_baseline_diff *diff)
+{
+    mh_error err;
+    mh_error_clear(&err);
+    if (b && mh_baseline_apply(b, out->results, out->count, diff, &err) != MH_OK) {
+        print_error(&err);
+        return -1;
+    }
+    if (c->write_baseline &&
+        mh_baseline_write(c->write_baseline, out->results, out->count, &err) != MH_OK) {
+        print_error(&err);
+        return -1;
+    }
+    if (c->write_baseline && !c->quiet)
+        printf("baseline written: %s\n", c->write_baseline);
+    return 0;
+}
+
+static void print_baseline_summary(const mh_run_cli *c, const mh_baseline_diff *d)
+{
+    if (c->quiet)
+        return;
+    printf("baseline %s: %zu new, %zu known, %zu fixed\n", c->baseline, d->new_findings,
+           d->known_findings, d->fixed_count);
+    for (size_t i = 0; i < d->fixed_count; i++)
+        printf("  fixed: %s %s%s\n", d->fixed[i].case_id, d->fixed[i].check,
+               c->strict_baseline ? " (error: --strict-baseline)" : "");
+}
+
+static int run_status(const mh_run_cli *c, const mh_runner_out *out, const mh_baseline_diff *d)
+{
+    int status = exit_status(out);
+    if (status == MH_EXIT_UNREACHABLE || !c->baseline)
+        return status;
+    return mh_baseline_run_failed(out->results, out->count, d, c->strict_baseline)
+               ? MH_EXIT_FINDINGS
+               : MH_EXIT_OK;
+}
+
+static int report_run(const mh_run_cli *c, const mh_runner_opts *o, const char *spec_path,
+                      mh_runner_out *out, mh_baseline *b)
+{
+    mh_baseline_diff diff = {0};
+    int failed = apply_baselines(c, b, out, &diff);
+    mh_run run = {.tool_version = MH_VERSION,
+                  .spec_path = spec_path,
+                  .base_url = c->base_url,
+                  .seed = o->gen.seed,
+                  .run_id = o->gen.run_id,
+                  .duration_ms = out->duration_ms,
+                  .results = out->results,
+                  .result_count = out->count,
+                  .redactor = out->redactor,
+                  .interrupted = out->interrupted,
+                  .baseline = b ? &diff : NULL,
+                  .shard_k = o->shard_k,
+                  .shard_n = o->shard_n};
+    mh_console_opts co = {.quiet = c->quiet, .verbose = c->verbose, .max_findings = 10};
+    mh_report_console(&run, &co, stdout);
+    if (b)
+        print_baseline_summary(c, &diff);
+    failed |= write_reports(c, &run);
+    int status = run_status(c, out, &diff);
+    if (status == MH_EXIT_UNREACHABLE)
+        mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s", c->base_url);
+    mh_baseline_diff_clear(&diff);
+    return failed && status == MH_EXIT_OK ? MH_EXIT_UNREACHABLE : status;
+}
+
 static int run_and_report(mh_run_cli *c, mh_runner_opts *o, const char *spec_path)
 {
+    mh_baseline *b = NULL;
+    mh_error err;
+    mh_error_clear(&err);
+    /* A bad baseline is a configuration error: found before anything is sent. */
+    if (c->baseline && mh_baseline_load(c->baseline, &b, &err) != MH_OK)
+        return print_error(&err);
     static volatile int stop;
     mh_cli_install_stop(&stop);
     o->stop = &stop;
@@ -197,29 +276,14 @@ static int run_and_report(mh_run_cli *c, mh_runner_opts *o, const char *spec_pat
                c->base_url, (unsigned long long)o->gen.seed, o->gen.run_id);
     fflush(stdout);
     mh_runner_out out;
-    mh_error err;
-    mh_error_clear(&err);
-    if (mh_runner_run(o, &out, &err) != MH_OK)
-        return print_error(&err);
-    mh_run run = {.tool_version = MH_VERSION,
-                  .spec_path = spec_path,
-                  .base_url = c->base_url,
-                  .seed = o->gen.seed,
-                  .run_id = o->gen.run_id,
-                  .duration_ms = out.duration_ms,
-                  .results = out.results,
-                  .result_count = out.count,
-                  .redactor = out.redactor,
-                  .interrupted = out.interrupted};
-    mh_console_opts co = {.quiet = c->quiet, .verbose = c->verbose, .max_findings = 10};
-    mh_report_console(&run, &co, stdout);
-    int report_failed = write_reports(c, &run);
-    int status = exit_status(&out);
-    if (status == MH_EXIT_UNREACHABLE)
-        mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s", c->base_url);
-    mh_runner_out_free(&out);
-    if (report_failed && status == MH_EXIT_OK)
-        status = MH_EXIT_UNREACHABLE;
+    int status;
+    if (mh_runner_run(o, &out, &err) != MH_OK) {
+        status = print_error(&err);
+    } else {
+        status = report_run(c, o, spec_path, &out, b);
+        mh_runner_out_free(&out);
+    }
+    mh_baseline_free(b);
     return status;
 }
 

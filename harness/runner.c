@@ -49,7 +49,7 @@ typedef struct {
 
 /* Passed cases of a streamed run keep this much of their request body, so a
  * 10,000-case run does not hold every large body until the report. */
-#define MH_RUNNER_KEEP_BODY 2048
+#define MH_RUNNER_KEEP_BODY 1024
 
 /* Called by the transport as each case completes: judge it right away so
  * only one exchange per slot is alive at a time. */
@@ -60,6 +60,13 @@ static void on_done(void *vctx, size_t index, mh_exchange *x)
     mh_result *r = &ctx->out->results[at];
     r->exchange = *x;
     memset(x, 0, sizeof *x);
+    /* The transport's buffer grew in steps; results live until the reports
+     * are written, so give the slack back now. */
+    if (r->exchange.body) {
+        char *b = realloc(r->exchange.body, r->exchange.body_len + 1);
+        if (b)
+            r->exchange.body = b;
+    }
     if (r->exchange.status > 0)
         ctx->out->answered++;
     /* An exchange cut short by the user's interrupt says nothing about the
@@ -125,7 +132,18 @@ static void trim_passed(run_ctx *ctx)
     for (size_t i = ctx->first; i < ctx->out->count; i++) {
         mh_result *r = &ctx->out->results[i];
         mh_case *k = r->kase;
-        if (r->outcome != MH_OUTCOME_PASSED || !k->body || k->body_len <= MH_RUNNER_KEEP_BODY)
+        if (r->outcome != MH_OUTCOME_PASSED)
+            continue;
+        /* Passed answers keep status, content type and body; their other
+         * headers say nothing a report reader needs. */
+        for (size_t h = 0; h < r->exchange.header_count; h++) {
+            free(r->exchange.headers[h].name);
+            free(r->exchange.headers[h].value);
+        }
+        free(r->exchange.headers);
+        r->exchange.headers = NULL;
+        r->exchange.header_count = 0;
+        if (!k->body || k->body_len <= MH_RUNNER_KEEP_BODY)
             continue;
         char *b = realloc(k->body, MH_RUNNER_KEEP_BODY + 1);
         if (!b)
@@ -146,6 +164,16 @@ static mh_status add_tokens(const mh_runner_opts *o, mh_runner_out *out, const m
     return out->redactor ? MH_OK : MH_ERR_NOMEM;
 }
 
+/* Cases the run will send, known once the first chunk is planned. */
+static size_t expected_cases(const mh_runner_opts *o, size_t per_chunk, int stream)
+{
+    size_t reps = o->gen.repeat ? o->gen.repeat : 1;
+    size_t n = stream ? per_chunk * reps : per_chunk;
+    if (o->gen.max_cases && o->gen.max_cases < n)
+        n = o->gen.max_cases;
+    return o->shard_n ? (n + o->shard_n - 1) / o->shard_n : n;
+}
+
 /* One chunk: plan it, send it, judge it. */
 static mh_status run_chunk(run_ctx *ctx, mh_transport *t, const mh_gen_opts *g, int trim,
                            mh_error *err)
@@ -154,6 +182,8 @@ static mh_status run_chunk(run_ctx *ctx, mh_transport *t, const mh_gen_opts *g, 
     mh_status st = mh_gen_plan(g, &plan, err);
     if (st != MH_OK)
         return st;
+    if (!ctx->expected)
+        ctx->expected = expected_cases(ctx->opts, plan.count, trim);
     if (add_tokens(ctx->opts, ctx->out, &plan) != MH_OK || take_chunk(ctx, &plan) != MH_OK)
         st = mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     ctx->checks.secrets = ctx->out->redactor;
@@ -184,21 +214,6 @@ static mh_status run_all(run_ctx *ctx, mh_transport *t, mh_error *err)
     return st;
 }
 
-static size_t expected_cases(const mh_runner_opts *o)
-{
-    mh_gen_opts g = o->gen;
-    g.repeat = 1;
-    mh_plan plan;
-    if (mh_gen_plan(&g, &plan, NULL) != MH_OK)
-        return 0;
-    size_t per = plan.count, reps = o->gen.repeat ? o->gen.repeat : 1;
-    mh_plan_free(&plan);
-    size_t n = per * reps;
-    if (o->gen.max_cases && o->gen.max_cases < n)
-        n = o->gen.max_cases;
-    return o->shard_n ? (n + o->shard_n - 1) / o->shard_n : n;
-}
-
 mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -209,7 +224,6 @@ mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *e
     mh_transport *t = NULL;
     mh_status st = mh_transport_new(&o->transport, &t, err);
     if (st == MH_OK) {
-        ctx.expected = expected_cases(o);
         st = run_all(&ctx, t, err);
     }
     mh_transport_free(t);

@@ -428,9 +428,9 @@ START_TEST(baseline_run_round_trip_fails_only_on_new)
     free(out);
     serve_stop(&s);
 
-    /* 3. A new fault on top: exit 1, and the only new findings are the new
-     * check's. */
-    serve_start(&s, "get-200");
+    /* 3. A new error-severity fault: exit 1, and the only new findings are
+     * the new check's. (A new warning alone would not fail the gate.) */
+    serve_start(&s, "crash-500");
     ck_assert_int_eq(run_gate(&s, "--baseline", base, rep, &out), 1);
     free(out);
     serve_stop(&s);
@@ -444,7 +444,7 @@ START_TEST(baseline_run_round_trip_fails_only_on_new)
         for (const cJSON *f = mh_json_get(c, "findings")->child; f; f = f->next)
             if (!cJSON_IsTrue(mh_json_get(f, "known"))) {
                 fresh++;
-                ck_assert_str_eq(mh_json_get(f, "check")->valuestring, "unsupported_method");
+                ck_assert_str_eq(mh_json_get(f, "check")->valuestring, "not_a_server_error");
             }
     ck_assert_uint_gt(fresh, 0);
     /* The accept-malformed entries no longer fire on this server: fixed. */
