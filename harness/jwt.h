@@ -22,11 +22,11 @@ char *mh_jwt_mint_raw(const char *header_json, const char *claims_json, const ch
 
 typedef enum {
     MH_JWT_OK = 0,
-    MH_JWT_MALFORMED,  /* not three base64url parts of JSON objects */
-    MH_JWT_BAD_ALG,    /* alg is not HS256 (none included) */
-    MH_JWT_BAD_SIG,    /* signature mismatch (compared in constant time) */
-    MH_JWT_NO_EXP,     /* exp missing or not a number */
-    MH_JWT_EXPIRED     /* exp <= now */
+    MH_JWT_MALFORMED, /* not three base64url parts of JSON objects */
+    MH_JWT_BAD_ALG,   /* alg is not HS256 (none included) */
+    MH_JWT_BAD_SIG,   /* signature mismatch (compared in constant time) */
+    MH_JWT_NO_EXP,    /* exp missing or not a number */
+    MH_JWT_EXPIRED    /* exp <= now */
 } mh_jwt_result;
 
 /* Verifies token (NUL-terminated) with key at time now. On MH_JWT_OK and when
