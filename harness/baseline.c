@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "json_strict.h"
 
 /* ---- entries ------------------------------------------------------------------ */
@@ -161,31 +162,16 @@ mh_status mh_baseline_parse(const char *buf, size_t len, const char *name, mh_ba
 mh_status mh_baseline_load(const char *path, mh_baseline **out, mh_error *err)
 {
     mh_error_clear(err);
-    FILE *f = fopen(path, "rb");
     char *buf = NULL;
     size_t len = 0;
-    FILE *m = f ? open_memstream(&buf, &len) : NULL;
-    int failed = !f || !m;
-    int saved = errno;
-    char chunk[8192];
-    size_t k;
-    while (!failed && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        failed = fwrite(chunk, 1, k, m) != k;
-    if (!failed && ferror(f)) {
-        failed = 1;
-        saved = errno;
-    }
-    if (f)
-        fclose(f);
-    if (m && fclose(m) != 0)
-        failed = 1;
-    if (failed) {
-        free(buf);
-        mh_error_set(err, MH_ERR_IO, "cannot read baseline: %s", strerror(saved ? saved : EIO));
+    mh_status st = mh_file_read(path, MH_FILE_NO_LIMIT, &buf, &len, err);
+    if (st != MH_OK) {
+        /* The location names the file, so the message need not. */
+        mh_error_set(err, MH_ERR_IO, "cannot read baseline: %s", strerror(errno));
         mh_error_at_file(err, path, 0, 0, -1);
         return MH_ERR_IO;
     }
-    mh_status st = mh_baseline_parse(buf, len, path, out, err);
+    st = mh_baseline_parse(buf, len, path, out, err);
     free(buf);
     return st;
 }

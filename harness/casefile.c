@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "json_strict.h"
 #include "jwt.h"
 #include "report.h"
+
+/* A case file holds one request; anything this large is not one. */
+#define MAX_CASEFILE ((size_t)512 << 20)
 
 /* 1 when b[0..n) is UTF-8 without NUL bytes, so it can be stored as text. */
 static int printable_text(const char *b, size_t n)
@@ -113,34 +117,6 @@ mh_status mh_casefile_write(const char *path, const mh_result *r, const mh_redac
     return MH_OK;
 }
 
-static char *read_all(const char *path, size_t *len, mh_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        mh_error_set(err, MH_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0, k;
-    char *buf = malloc(cap);
-    while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *nb = cap < (256u << 20) ? realloc(buf, cap * 2) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        mh_error_set(err, MH_ERR_IO, "cannot read %s: too large or out of memory", path);
-    *len = n;
-    return buf;
-}
-
 static const char *get_string(const cJSON *o, const char *key)
 {
     const cJSON *v = mh_json_get(o, key);
@@ -204,9 +180,10 @@ mh_status mh_casefile_load(const char *path, mh_casefile *out, mh_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t len = 0;
-    char *text = read_all(path, &len, err);
-    if (!text)
-        return MH_ERR_IO;
+    char *text = NULL;
+    mh_status st = mh_file_read(path, MAX_CASEFILE, &text, &len, err);
+    if (st != MH_OK)
+        return st;
     cJSON *doc = NULL;
     mh_json_error je;
     mh_json_rule rule = mh_json_parse(text, len, NULL, &doc, &je);
@@ -217,7 +194,7 @@ mh_status mh_casefile_load(const char *path, mh_casefile *out, mh_error *err)
     }
     const char *op = get_string(doc, "operation");
     const cJSON *c = mh_json_get(doc, "case");
-    mh_status st = MH_OK;
+    st = MH_OK;
     if (!op || !cJSON_IsObject(c)) {
         mh_error_at_file(err, path, 0, 0, -1);
         st = mh_error_set(err, MH_ERR_SPEC,

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "fileio.h"
 #include "model.h"
 #include "spec.h"
 
@@ -145,64 +146,17 @@ static int check_modes(options *o)
     return -1;
 }
 
-/* Reads the whole stream, binary-safe, up to MAX_INPUT bytes. Returns the
- * buffer (NUL-terminated, caller frees) or NULL with *too_big or errno set. */
-static char *read_all(FILE *f, size_t *len, int *too_big)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    *too_big = 0;
-    while (buf) {
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) {
-            if (ferror(f)) {
-                free(buf);
-                return NULL;
-            }
-            break;
-        }
-        if (n > MAX_INPUT) {
-            *too_big = 1;
-            free(buf);
-            return NULL;
-        }
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) {
-                free(buf);
-                return NULL;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (!buf)
-        return NULL;
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
+/* Reads FILE, or stdin for NULL or "-", binary-safe, up to MAX_INPUT bytes.
+ * Returns a NUL-terminated buffer the caller frees, or NULL after printing why. */
 static char *read_input(const char *file, size_t *len)
 {
-    int use_stdin = !file || strcmp(file, "-") == 0;
-    const char *name = use_stdin ? "stdin" : file;
-    FILE *f = use_stdin ? stdin : fopen(file, "rb");
-    if (!f) {
-        mh_cli_error(CMD, "cannot read %s: %s", name, strerror(errno));
-        return NULL;
-    }
-    int too_big;
-    errno = 0;
-    char *buf = read_all(f, len, &too_big);
-    int saved = errno;
-    if (!use_stdin)
-        fclose(f);
-    if (!buf && too_big)
-        mh_cli_error(CMD, "%s: larger than the %lu MiB input limit", name, MAX_INPUT >> 20);
-    else if (!buf)
-        mh_cli_error(CMD, "cannot read %s: %s", name, saved ? strerror(saved) : "read error");
+    mh_error err;
+    char *buf = NULL;
+    mh_status st = !file || strcmp(file, "-") == 0
+                       ? mh_stream_read(stdin, "stdin", MAX_INPUT, &buf, len, &err)
+                       : mh_file_read(file, MAX_INPUT, &buf, len, &err);
+    if (st != MH_OK)
+        mh_cli_error(CMD, "%s", err.message);
     return buf;
 }
 

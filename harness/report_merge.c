@@ -8,36 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "json_strict.h"
 
 /* ---- reading ------------------------------------------------------------------ */
-
-static char *slurp(const char *path, size_t *len, int *saved)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    *len = 0;
-    *saved = errno;
-    FILE *m = f ? open_memstream(&buf, len) : NULL;
-    int failed = !m;
-    char chunk[16384];
-    size_t k;
-    while (!failed && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        failed = fwrite(chunk, 1, k, m) != k;
-    if (!failed && ferror(f)) {
-        failed = 1;
-        *saved = errno;
-    }
-    if (f)
-        fclose(f);
-    if (m && fclose(m) != 0)
-        failed = 1;
-    if (failed) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
 
 static mh_status shape(mh_error *err, const char *path, const char *pointer, const char *what)
 {
@@ -87,10 +61,10 @@ mh_status mh_report_read(const char *path, cJSON **out, mh_error *err)
 {
     mh_error_clear(err);
     size_t len;
-    int saved;
-    char *buf = slurp(path, &len, &saved);
-    if (!buf) {
-        mh_error_set(err, MH_ERR_IO, "cannot read report: %s", strerror(saved ? saved : EIO));
+    char *buf = NULL;
+    if (mh_file_read(path, MH_FILE_NO_LIMIT, &buf, &len, err) != MH_OK) {
+        /* The location names the file, so the message need not. */
+        mh_error_set(err, MH_ERR_IO, "cannot read report: %s", strerror(errno));
         mh_error_at_file(err, path, 0, 0, -1);
         return MH_ERR_IO;
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fileio.h"
 #include "json_strict.h"
 
 typedef struct {
@@ -690,38 +691,18 @@ mh_status mh_spec_load(const char *path, mh_spec **out, mh_error *err)
 {
     *out = NULL;
     mh_error_clear(err);
-    FILE *f = fopen(path, "rb");
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int failed = !f;
-    while (!failed) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (k == 0) {
-            failed = ferror(f);
-            break;
-        }
-    }
-    int saved = errno;
-    if (f)
-        fclose(f);
-    if (failed) {
-        free(buf);
-        mh_error_set(err, MH_ERR_IO, "cannot read spec: %s", strerror(saved ? saved : EIO));
+    size_t len = 0;
+    mh_status st = mh_file_read(path, MH_FILE_NO_LIMIT, &buf, &len, err);
+    if (st == MH_ERR_NOMEM)
+        return st;
+    if (st != MH_OK) {
+        /* The location names the file, so the message need not. */
+        mh_error_set(err, MH_ERR_IO, "cannot read spec: %s", strerror(errno));
         mh_error_at_file(err, path, 0, 0, -1);
         return MH_ERR_IO;
     }
-    mh_status st = mh_spec_load_buffer(buf ? buf : "", len, path, out, err);
+    st = mh_spec_load_buffer(buf, len, path, out, err);
     free(buf);
     return st;
 }
