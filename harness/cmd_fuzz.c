@@ -145,24 +145,6 @@ static int save_findings(const mh_fuzz_out *out, const mh_run_session *s, const 
     return failed ? -1 : 0;
 }
 
-static int write_reports(const mh_run_cli *c, const mh_run *run)
-{
-    int failed = 0;
-    for (int i = 0; i < c->report_count; i++) {
-        mh_report_target t = {0};
-        mh_error err;
-        mh_error_clear(&err);
-        if (mh_report_parse_target(c->reports[i], &t, &err) != MH_OK ||
-            mh_report_write(run, &t, &err) != MH_OK) {
-            char line[1400];
-            mh_cli_error(CMD, "%s", mh_error_format(&err, line, sizeof line));
-            failed = 1;
-        }
-        mh_report_target_free(&t);
-    }
-    return failed;
-}
-
 static int fuzz_exit(const mh_fuzz_out *out)
 {
     if (out->iterations > 0 && out->answered == 0 && !out->interrupted)
@@ -218,7 +200,7 @@ static int run_campaign(mh_run_cli *c, mh_run_session *s, const fuzz_flags *f)
                   .result_count = out.count,
                   .redactor = out.redactor,
                   .interrupted = out.interrupted};
-    bad |= write_reports(c, &run);
+    bad |= mh_run_cli_write_reports(c, &run, CMD, 0);
     int status = fuzz_exit(&out);
     if (status == MH_EXIT_UNREACHABLE)
         mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s", c->base_url);

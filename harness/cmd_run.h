@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "refserver.h"
+#include "report.h"
 #include "runner.h"
 
 typedef struct {
@@ -60,6 +61,12 @@ typedef struct {
  * line. Close the session in both cases. */
 int mh_run_session_open(mh_run_cli *c, mh_run_session *s);
 void mh_run_session_close(mh_run_session *s);
+
+/* Writes every --report target for run; a failure is printed as one line
+ * under cmd ("run", "fuzz") and the others are still written. When announce
+ * is set and not --quiet, prints "report: PATH" for each one written.
+ * Returns 1 when any report failed, else 0. */
+int mh_run_cli_write_reports(const mh_run_cli *c, const mh_run *run, const char *cmd, int announce);
 
 /* Runs the suite as configured; prints; returns the exit status. */
 int mh_run_cli_execute(mh_run_cli *c);

@@ -105,7 +105,7 @@ static void on_progress(void *ctx, size_t done, size_t total, size_t failed)
     fflush(stdout);
 }
 
-static int write_reports(const mh_run_cli *c, const mh_run *run)
+int mh_run_cli_write_reports(const mh_run_cli *c, const mh_run *run, const char *cmd, int announce)
 {
     int failed = 0;
     for (int i = 0; i < c->report_count; i++) {
@@ -114,9 +114,10 @@ static int write_reports(const mh_run_cli *c, const mh_run *run)
         mh_error_clear(&err);
         if (mh_report_parse_target(c->reports[i], &t, &err) != MH_OK ||
             mh_report_write(run, &t, &err) != MH_OK) {
-            print_error(&err);
+            char line[1400];
+            mh_cli_error(cmd, "%s", mh_error_format(&err, line, sizeof line));
             failed = 1;
-        } else if (!c->quiet) {
+        } else if (announce && !c->quiet) {
             printf("report: %s\n", t.path);
         }
         mh_report_target_free(&t);
@@ -248,7 +249,7 @@ static int report_run(const mh_run_cli *c, const mh_runner_opts *o, const char *
     mh_report_console(&run, &co, stdout);
     if (b)
         print_baseline_summary(c, &diff);
-    failed |= write_reports(c, &run);
+    failed |= mh_run_cli_write_reports(c, &run, CMD, 1);
     int status = run_status(c, out, &diff);
     if (status == MH_EXIT_UNREACHABLE)
         mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s", c->base_url);
