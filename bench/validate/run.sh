@@ -8,6 +8,7 @@
 # env:   BENCH_SEED (42)            generator seed; same seed, same documents
 #        BENCH_BUILD_DIR (build-bench)  Release build dir this script configures
 #        BENCH_NO_AJV=1             measure manta-harness only
+#        BENCH_BREAKDOWN=1          also time the engine's stages on their own
 # Needs cmake and a C compiler (scripts/install-deps.sh); for the ajv side
 # Node >= 16 with npm: ajv@8 is installed into bench/.ajv/ (git-ignored).
 # Exit status: 0, or 1 when the two sides disagree outside the known,
@@ -55,7 +56,9 @@ fi
 
 # --- documents, then both sides -------------------------------------------
 "$bin" gen "$count" "$seed" "$tmp/docs"
-mh=$("$bin" run "$spec" "$tmp/docs" "$reps" "$tmp/verdicts.c")
+breakdown=()
+[ "${BENCH_BREAKDOWN:-0}" = 1 ] && breakdown=(--breakdown)
+mh=$("$bin" run "$spec" "$tmp/docs" "$reps" "$tmp/verdicts.c" "${breakdown[@]}")
 echo "manta-harness: $mh"
 
 field() { # key "k=v k=v ..."
@@ -74,6 +77,8 @@ rate() {
 docs=$(field docs "$mh")
 bytes=$(field bytes "$mh")
 mh_s=$(field best_s "$mh")
+mh_cpu=$(field best_cpu_s "$mh")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 line="validate: manta-harness $(rate "$docs" "$mh_s" 1) docs/s ($(rate "$bytes" "$mh_s" 1e6) MB/s)"
 status=0
 if [ "$use_ajv" = 1 ]; then
@@ -83,13 +88,17 @@ if [ "$use_ajv" = 1 ]; then
     aj=$(grep '^docs=' "$tmp/ajv.out")
     echo "ajv: $aj"
     aj_s=$(field best_s "$aj")
+    aj_cpu=$(field best_cpu_s "$aj")
     ajd_s=$(field best_decode_s "$aj")
+    ajd_cpu=$(field best_decode_cpu_s "$aj")
     [ "$(field unexpected "$aj")" = 0 ] || status=1
+    echo "by CPU time: manta-harness $(rate "$docs" "$mh_cpu" 1) docs/s," \
+        "ajv $(rate "$docs" "$aj_cpu" 1) docs/s, ratio $(ratio "$aj_cpu" "$mh_cpu")x"
     echo "ajv with UTF-8 decoding in the loop (bytes in, like manta-harness):" \
         "$(rate "$docs" "$ajd_s" 1) docs/s ($(rate "$bytes" "$ajd_s" 1e6) MB/s)," \
-        "ratio $(awk -v a="$ajd_s" -v b="$mh_s" 'BEGIN { printf "%.2f", a / b }')x"
+        "ratio $(ratio "$ajd_s" "$mh_s")x (by CPU time $(ratio "$ajd_cpu" "$mh_cpu")x)"
     line="$line, ajv $(rate "$docs" "$aj_s" 1) docs/s ($(rate "$bytes" "$aj_s" 1e6) MB/s),"
-    line="$line ratio $(awk -v a="$aj_s" -v b="$mh_s" 'BEGIN { printf "%.2f", a / b }')x"
+    line="$line ratio $(ratio "$aj_s" "$mh_s")x"
 else
     line="$line, ajv not measured"
 fi
