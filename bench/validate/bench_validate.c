@@ -555,9 +555,12 @@ static void j_bytes(gen *g, int schema)
 /* Where JSON.parse and the strict parser differ by design. */
 static void d_duplicate_key(gen *g, int schema)
 {
+    /* The second name is spelled plainly or with an escape: duplicates are
+     * judged on the decoded names. */
     any_ok(g, schema);
     g->doc.len--; /* reopen the root object */
-    raw(g, schema ? ",\"success\":false}" : ",\"success\":true}");
+    raw(g, rng_below(&g->rng, 2) ? ",\"success\":" : ",\"succ\\u0065ss\":");
+    raw(g, schema ? "false}" : "true}");
 }
 static void d_lone_surrogate(gen *g, int schema)
 {
@@ -570,13 +573,15 @@ static void d_lone_surrogate(gen *g, int schema)
 }
 static void d_exact_number(gen *g, int schema)
 {
-    /* 1e400 is an integer (JS: Infinity); 1e-400 and 40001.0000000000000001
-     * are not (JS rounds them to 0 and 40001). */
-    static const char *const forms[] = {"1e400", "1e-400", "40001.0000000000000001"};
+    /* 1e400 is an integer (JS: Infinity, which ajv also counts as one);
+     * 1e-400, 40001.0000000000000001 and 9007199254740993.5 are not (JS
+     * rounds them to 0, 40001 and 9007199254740994). */
+    static const char *const forms[] = {"1e400", "1e-400", "40001.0000000000000001",
+                                        "9007199254740993.5"};
     if (schema == 0)
         basic_doc(g, "true", "", 0);
     else
-        error_doc(g, "false", "", forms[rng_below(&g->rng, 3)], NULL, 0);
+        error_doc(g, "false", "", forms[rng_below(&g->rng, 4)], NULL, 0);
 }
 static void d_deep(gen *g, int schema)
 {
