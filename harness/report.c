@@ -372,8 +372,9 @@ char *mh_report_case_url(const mh_run *run, const mh_case *c)
     const char *base = run->base_url ? run->base_url : "";
     const char *target = c && c->target ? c->target : "/";
     size_t bl = strlen(base), tl = strlen(target);
-    /* Same join as the transport: the base path loses trailing slashes. */
-    while (bl > 0 && base[bl - 1] == '/')
+    /* Same join as the transport (mh_transport_request_target): one
+     * trailing slash of the base goes when the target starts with one. */
+    if (bl > 0 && target[0] == '/' && base[bl - 1] == '/')
         bl--;
     char *u = malloc(bl + tl + 1);
     if (!u)
