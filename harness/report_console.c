@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* Long curl commands (large bodies) are cut on the console. */
-#define CONSOLE_CURL_MAX 2000
+#define CONSOLE_CURL_MAX 600
 
 typedef struct {
     FILE *out;
@@ -154,32 +154,61 @@ static void curl_line(const con *c, const mh_result *r)
     free(curl);
 }
 
+static void show_result(const con *c, const mh_result *r, size_t *shown, size_t max)
+{
+    for (size_t k = 0; k < r->finding_count && *shown < max; k++, (*shown)++) {
+        const mh_finding *fd = &r->findings[k];
+        int err = fd->severity == MH_SEV_ERROR;
+        fprintf(c->out, "  %s%s%s ", paint(c, err ? RED : YELLOW), fd->check ? fd->check : "",
+                paint(c, RESET));
+        text(c, r->kase->id);
+        fputs(": ", c->out);
+        if (fd->path && *fd->path) {
+            text(c, fd->path);
+            fputs(": ", c->out);
+        }
+        text(c, fd->message);
+        fputc('\n', c->out);
+    }
+    curl_line(c, r);
+}
+
+static int has_check(const mh_result *r, const char *check)
+{
+    for (size_t k = 0; k < r->finding_count; k++)
+        if (r->findings[k].check && strcmp(r->findings[k].check, check) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first failing case of each check comes first, so every kind of
+ * failure is on screen however many cases share the most common one; then
+ * the rest in plan order. */
 static void findings(const con *c, const mh_summary *s, size_t max)
 {
     if (!s->findings || max == 0)
         return;
-    size_t shown = 0;
+    size_t shown = 0, n = c->run->result_count;
+    unsigned char *done = calloc(n ? n : 1, 1);
+    if (!done)
+        return;
     fputs("Findings:\n", c->out);
-    for (size_t i = 0; i < c->run->result_count && shown < max; i++) {
-        const mh_result *r = &c->run->results[i];
-        if (!r->kase || !r->finding_count)
-            continue;
-        for (size_t k = 0; k < r->finding_count && shown < max; k++, shown++) {
-            const mh_finding *fd = &r->findings[k];
-            int err = fd->severity == MH_SEV_ERROR;
-            fprintf(c->out, "  %s%s%s ", paint(c, err ? RED : YELLOW), fd->check ? fd->check : "",
-                    paint(c, RESET));
-            text(c, r->kase->id);
-            fputs(": ", c->out);
-            if (fd->path && *fd->path) {
-                text(c, fd->path);
-                fputs(": ", c->out);
-            }
-            text(c, fd->message);
-            fputc('\n', c->out);
+    for (size_t j = 0; j < mh_check_count && shown < max; j++) {
+        for (size_t i = 0; i < n; i++) {
+            const mh_result *r = &c->run->results[i];
+            if (!r->kase || done[i] || !has_check(r, mh_checks[j].name))
+                continue;
+            done[i] = 1;
+            show_result(c, r, &shown, max);
+            break;
         }
-        curl_line(c, r);
     }
+    for (size_t i = 0; i < n && shown < max; i++) {
+        const mh_result *r = &c->run->results[i];
+        if (r->kase && r->finding_count && !done[i])
+            show_result(c, r, &shown, max);
+    }
+    free(done);
     if (s->findings > shown)
         fprintf(c->out, "  ... and %zu more finding%s (see the reports)\n", s->findings - shown,
                 s->findings - shown == 1 ? "" : "s");
