@@ -12,7 +12,10 @@
 #include "report.h"
 #include "runner.h"
 
-#define CMD "run"
+/* The subcommand whose flags are being parsed: "run", or "fuzz", which
+ * shares run's target options. */
+static const char *cmd_name = "run";
+#define CMD cmd_name
 #define MAX_REPORTS 16
 
 static void usage(FILE *out)
@@ -282,6 +285,7 @@ static int apply_opt(mh_run_cli *c, int opt, const char *arg)
  * --help (printed), 0 otherwise. */
 static int parse_args(int argc, char **argv, mh_run_cli *c)
 {
+    cmd_name = c->cmd = argv[0];
     optind = 1;
     opterr = 0;
     int opt;

@@ -11,6 +11,7 @@
 #include "runner.h"
 
 typedef struct {
+    const char *cmd; /* the subcommand name, for messages */
     const char *spec_path, *op_id, *base_url;
     const char *token, *jwt_key, *bot_id, *secret;
     const char *cacert;

@@ -14,7 +14,10 @@
 #include "report.h"
 #include "runner.h"
 
-#define CMD "run"
+/* "run", or "fuzz" when fuzz runs a session: messages name the command the
+ * user typed. */
+static const char *session_cmd = "run";
+#define CMD session_cmd
 
 void mh_run_cli_init(mh_run_cli *c)
 {
@@ -345,6 +348,7 @@ static int start_embedded(mh_run_cli *c, const mh_spec *spec, const char *op_id,
 int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
 {
     memset(s, 0, sizeof *s);
+    session_cmd = c->cmd ? c->cmd : "run";
     if (validate_report_flags(c))
         return MH_EXIT_USAGE;
     s->spec_path = c->spec_path ? c->spec_path : mh_cli_default_spec();
