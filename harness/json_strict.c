@@ -80,7 +80,12 @@ typedef struct {
     size_t pos;
     want want;
     cJSON *root;
-    char *key; /* a parsed member name waiting for its value */
+    /* A parsed member name waiting for its value: borrowed, in the input or
+     * (when it had escapes) at the start of scratch; NULL when none. */
+    const char *key;
+    size_t key_len;
+    size_t key_scratch; /* scratch bytes the pending name occupies */
+    uint32_t key_hash;  /* its hash, when its object is hashed */
     frame *stack;
     int depth;
     int cap;
@@ -88,7 +93,8 @@ typedef struct {
     uint32_t next_id;
     size_t comma; /* offset of the last ',' (for trailing_comma) */
     keyset set;
-    char *scratch; /* decoded strings; never shorter than the input */
+    char *scratch; /* decoded strings; never shorter than the input, so a
+                    * decoded name and the decoded value after it both fit */
     char decimal;  /* the locale's decimal point, 0 until looked up */
     mh_json_error *err;
     frame inline_frames[INLINE_FRAMES];
@@ -174,8 +180,43 @@ static mh_json_rule bad_byte(parser *p, size_t off, mh_json_rule fallback, const
 
 /* ---- tree building --------------------------------------------------- */
 
+static int set_put(keyset *s, uint32_t id, const char *key, uint32_t hash);
+
+/* One cJSON_malloc block holds the node, its member name (the pending key)
+ * and its value text (val[0..vlen) when has_val: a string value or a number
+ * literal), each NUL-terminated. cJSON_StringIsConst keeps cJSON_Delete from
+ * freeing the name on its own, cJSON_IsReference the value text (set only on
+ * scalars: a container's children must still be deleted), so freeing the
+ * node frees all of it. */
+static cJSON *new_node(parser *p, int type, const void *val, size_t vlen, int has_val)
+{
+    size_t klen = p->key ? p->key_len + 1 : 0;
+    cJSON *item = cJSON_malloc(sizeof *item + klen + (has_val ? vlen + 1 : 0));
+    if (!item)
+        return NULL;
+    memset(item, 0, sizeof *item);
+    char *o = (char *)(item + 1);
+    item->type = type;
+    if (p->key) {
+        memcpy(o, p->key, p->key_len);
+        o[p->key_len] = '\0';
+        item->string = o;
+        item->type |= cJSON_StringIsConst;
+        o += klen;
+    }
+    if (has_val) {
+        memcpy(o, val, vlen);
+        o[vlen] = '\0';
+        item->valuestring = o;
+        item->type |= cJSON_IsReference;
+    }
+    return item;
+}
+
 /* Links item as the last child of the open container (or as the root);
- * cJSON keeps the last child in child->prev, which we keep up to date. */
+ * cJSON keeps the last child in child->prev, which we keep up to date. A
+ * member of a hashed object enters the key set now that its name has its
+ * final address (is_duplicate reserved the room). */
 static void attach(parser *p, cJSON *item)
 {
     if (p->depth == 0) {
@@ -183,8 +224,10 @@ static void attach(parser *p, cJSON *item)
         return;
     }
     frame *f = &p->stack[p->depth - 1];
-    item->string = p->key;
+    if (p->key && f->id)
+        set_put(&p->set, f->id, item->string, p->key_hash);
     p->key = NULL;
+    p->key_scratch = 0;
     if (!f->tail) {
         f->node->child = item;
         item->prev = item;
@@ -221,12 +264,22 @@ static mh_json_rule push(parser *p, cJSON *node, int is_object)
 
 /* ---- duplicate member names ------------------------------------------ */
 
-static uint32_t hash_key(const char *s)
+static uint32_t hash_key(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
+}
+
+/* 1 when the NUL-terminated s equals k[0..n) (k holds no NUL byte, so the
+ * walk stops at the end of a shorter s). */
+static int key_eq(const char *s, const char *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != k[i])
+            return 0;
+    return s[n] == '\0';
 }
 
 static size_t slot_of(uint32_t hash, uint32_t id, size_t mask)
@@ -253,6 +306,19 @@ static int set_put(keyset *s, uint32_t id, const char *key, uint32_t hash)
     }
 }
 
+/* 1 when (id, key[0..n)) is in the set. */
+static int set_has(const keyset *s, uint32_t id, const char *key, size_t n, uint32_t hash)
+{
+    size_t mask = s->cap - 1;
+    for (size_t i = slot_of(hash, id, mask);; i = (i + 1) & mask) {
+        const kslot *k = &s->slots[i];
+        if (k->id == 0)
+            return 0;
+        if (k->id == id && k->hash == hash && key_eq(k->key, key, n))
+            return 1;
+    }
+}
+
 static int set_grow(keyset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 256;
@@ -268,14 +334,16 @@ static int set_grow(keyset *s)
     return 0;
 }
 
-/* Returns 1 when key is already a member of the object in f, 0 when not,
- * -1 when out of memory. Small objects are walked; from LINEAR_KEYS members on
- * the object's names live in the parser-wide hash set under the object's id. */
-static int is_duplicate(parser *p, frame *f, const char *key)
+/* Returns 1 when key[0..n) is already a member of the object in f, 0 when
+ * not, -1 when out of memory. Small objects are walked; from LINEAR_KEYS
+ * members on the object's names live in the parser-wide hash set under the
+ * object's id. A new name is looked up here and inserted by attach() once its
+ * node exists; the room for it is reserved here. */
+static int is_duplicate(parser *p, frame *f, const char *key, size_t n)
 {
     if (f->count < LINEAR_KEYS) {
         for (cJSON *c = f->node->child; c; c = c->next)
-            if (strcmp(c->string, key) == 0)
+            if (key_eq(c->string, key, n))
                 return 1;
         return 0;
     }
@@ -286,9 +354,10 @@ static int is_duplicate(parser *p, frame *f, const char *key)
     if (f->id == 0) {
         f->id = ++p->next_id;
         for (cJSON *c = f->node->child; c; c = c->next)
-            set_put(&p->set, f->id, c->string, hash_key(c->string));
+            set_put(&p->set, f->id, c->string, hash_key(c->string, strlen(c->string)));
     }
-    return set_put(&p->set, f->id, key, hash_key(key));
+    p->key_hash = hash_key(key, n);
+    return set_has(&p->set, f->id, key, n, p->key_hash);
 }
 
 /* ---- strings --------------------------------------------------------- */
@@ -401,27 +470,42 @@ static mh_json_rule unescape(parser *p, size_t *i, char *o, size_t *on)
     return MH_JSON_OK;
 }
 
-static char *dup_bytes(const void *s, size_t n)
+/* Index of the first byte at or after i that str_special flags (len when
+ * none). Eight bytes at a time while they are all plain: a word has a
+ * special byte when one is '"' or '\\' (a zero byte after the XOR), below
+ * 0x20 or from 0x80 up (the high bit after subtracting 0x20, or already set).
+ * Borrows only start at a byte that is itself special, so no plain word is
+ * taken for special; the byte loop then finds the exact one. */
+static size_t scan_plain(const unsigned char *b, size_t i, size_t len)
 {
-    char *d = cJSON_malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, b + i, 8);
+        uint64_t q = w ^ (ones * '"'), e = w ^ (ones * '\\');
+        if ((((q - ones) & ~q) | ((e - ones) & ~e) | (w - ones * 0x20) | w) & high)
+            break;
     }
-    return d;
+    while (i < len && !str_special[b[i]])
+        i++;
+    return i;
 }
 
-/* The slow path: escapes, non-ASCII or an error somewhere in the string.
- * Decoded text never outgrows its source, so scratch (>= len bytes) fits. */
-static mh_json_rule string_slow(parser *p, size_t start, size_t i, char **out)
+/* The slow path: escapes or an error somewhere in the string. Decodes into
+ * scratch at offset at (after a pending decoded name). Decoded text never
+ * outgrows its source, so scratch (>= len bytes) fits both. */
+static mh_json_rule string_slow(parser *p, size_t at, size_t start, size_t i, const char **out,
+                                size_t *out_len)
 {
     const unsigned char *b = p->b;
-    char *o = p->scratch;
+    char *o = p->scratch + at;
     size_t on = i - start;
     memcpy(o, b + start, on);
     for (;;) {
-        while (i < p->len && !str_special[b[i]])
-            o[on++] = (char)b[i++];
+        size_t run = i;
+        i = scan_plain(b, i, p->len);
+        memcpy(o + on, b + run, i - run);
+        on += i - run;
         if (i >= p->len)
             return fail(p, MH_JSON_E_EOF, p->len, "input ends inside a string");
         unsigned char c = b[i];
@@ -445,29 +529,40 @@ static mh_json_rule string_slow(parser *p, size_t start, size_t i, char **out)
         }
     }
     p->pos = i + 1;
-    *out = dup_bytes(o, on);
-    return *out ? MH_JSON_OK : fail(p, MH_JSON_E_NOMEM, start, "out of memory");
+    *out = o;
+    *out_len = on;
+    return MH_JSON_OK;
 }
 
-/* Parses the string whose opening quote is at p->pos into a new
- * cJSON_malloc'd buffer. */
-static mh_json_rule parse_string(parser *p, char **out)
+/* Parses the string whose opening quote is at p->pos. On success *out points
+ * at its text, *out_len bytes, not NUL-terminated and borrowed: into the
+ * input when the string has no escapes (plain ASCII and valid UTF-8 are
+ * checked in place), else into scratch at offset at. */
+static mh_json_rule parse_string(parser *p, size_t at, const char **out, size_t *out_len)
 {
-    size_t start = p->pos + 1, i = start;
+    size_t start = p->pos + 1, i = start, len = p->len;
     const unsigned char *b = p->b;
-    while (i < p->len && !str_special[b[i]])
-        i++;
-    if (i < p->len && b[i] == '"') {
+    for (;;) {
+        i = scan_plain(b, i, len);
+        if (i >= len || b[i] < 0x80)
+            break;
+        size_t n = utf8_seq(b + i, len - i);
+        if (n == 0)
+            break;
+        i += n;
+    }
+    if (i < len && b[i] == '"') {
         p->pos = i + 1;
-        *out = dup_bytes(b + start, i - start);
-        return *out ? MH_JSON_OK : fail(p, MH_JSON_E_NOMEM, start, "out of memory");
+        *out = (const char *)b + start;
+        *out_len = i - start;
+        return MH_JSON_OK;
     }
     if (!p->scratch) {
         p->scratch = p->len < INLINE_SCRATCH ? p->inline_scratch : malloc(p->len + 1);
         if (!p->scratch)
             return fail(p, MH_JSON_E_NOMEM, start, "out of memory");
     }
-    return string_slow(p, start, i, out);
+    return string_slow(p, at, start, i, out, out_len);
 }
 
 /* ---- numbers and literals -------------------------------------------- */
@@ -587,15 +682,12 @@ static mh_json_rule parse_number(parser *p)
     }
     if (i < len && glued(b[i]))
         return number_error(p, i, "malformed number");
-    char *lit = dup_bytes(b + start, i - start);
-    if (!lit)
+    cJSON *item = new_node(p, cJSON_Number, b + start, i - start, 1);
+    if (!item)
         return fail(p, MH_JSON_E_NOMEM, start, "out of memory");
-    cJSON *item = cJSON_CreateNumber(number_value(p, &n, lit));
-    if (!item) {
-        cJSON_free(lit);
-        return fail(p, MH_JSON_E_NOMEM, start, "out of memory");
-    }
-    item->valuestring = lit;
+    double d = number_value(p, &n, item->valuestring);
+    item->valuedouble = d; /* valueint saturated as cJSON_CreateNumber does */
+    item->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
     attach(p, item);
     p->pos = i;
     return MH_JSON_OK;
@@ -610,7 +702,7 @@ static mh_json_rule parse_literal(parser *p, const char *word, size_t n, int typ
         if (p->b[at] != (unsigned char)word[k])
             return bad_byte(p, at, MH_JSON_E_TOKEN, "not a JSON literal");
     }
-    cJSON *item = type == cJSON_NULL ? cJSON_CreateNull() : cJSON_CreateBool(type == cJSON_True);
+    cJSON *item = new_node(p, type, NULL, 0, 0);
     if (!item)
         return fail(p, MH_JSON_E_NOMEM, p->pos, "out of memory");
     attach(p, item);
@@ -624,7 +716,7 @@ static mh_json_rule open_container(parser *p, int is_object)
 {
     if (p->depth >= p->max_depth)
         return fail(p, MH_JSON_E_DEPTH, p->pos, "nesting deeper than %d", p->max_depth);
-    cJSON *node = is_object ? cJSON_CreateObject() : cJSON_CreateArray();
+    cJSON *node = new_node(p, is_object ? cJSON_Object : cJSON_Array, NULL, 0, 0);
     if (!node)
         return fail(p, MH_JSON_E_NOMEM, p->pos, "out of memory");
     attach(p, node);
@@ -658,17 +750,14 @@ static mh_json_rule parse_value(parser *p)
     case '[':
         return open_container(p, 0);
     case '"': {
-        char *s;
-        mh_json_rule r = parse_string(p, &s);
+        const char *s;
+        size_t n;
+        mh_json_rule r = parse_string(p, p->key_scratch, &s, &n);
         if (r)
             return r;
-        cJSON *item = cJSON_CreateNull();
-        if (!item) {
-            cJSON_free(s);
+        cJSON *item = new_node(p, cJSON_String, s, n, 1);
+        if (!item)
             return fail(p, MH_JSON_E_NOMEM, p->pos, "out of memory");
-        }
-        item->type = cJSON_String;
-        item->valuestring = s;
         attach(p, item);
         return MH_JSON_OK;
     }
@@ -705,21 +794,26 @@ static mh_json_rule parse_name(parser *p)
     if (c != '"')
         return c == '\'' ? fail(p, MH_JSON_E_TOKEN, at, "names need double quotes")
                          : bad_byte(p, at, MH_JSON_E_TOKEN, "expected a member name");
-    mh_json_rule r = parse_string(p, &p->key);
+    const char *key;
+    size_t n;
+    mh_json_rule r = parse_string(p, 0, &key, &n);
     if (r)
         return r;
-    int dup = is_duplicate(p, &p->stack[p->depth - 1], p->key);
+    int dup = is_duplicate(p, &p->stack[p->depth - 1], key, n);
     if (dup < 0)
         return fail(p, MH_JSON_E_NOMEM, at, "out of memory");
     if (dup) {
         char shown[64];
         size_t k = 0;
-        for (const char *s = p->key; *s && k < sizeof shown - 4; s++)
-            shown[k++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+        for (; k < n && k < sizeof shown - 4; k++)
+            shown[k] = (key[k] >= 0x20 && key[k] < 0x7f) ? key[k] : '?';
         shown[k] = '\0';
         return fail(p, MH_JSON_E_DUPKEY, at, "duplicate key \"%s%s\"", shown,
-                    p->key[k] && k >= sizeof shown - 4 ? "..." : "");
+                    k < n && k >= sizeof shown - 4 ? "..." : "");
     }
+    p->key = key;
+    p->key_len = n;
+    p->key_scratch = key == p->scratch ? n : 0;
     while (p->pos < p->len && (p->b[p->pos] == ' ' || p->b[p->pos] == '\n' ||
                                p->b[p->pos] == '\r' || p->b[p->pos] == '\t'))
         p->pos++;
@@ -830,6 +924,9 @@ mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts
     p.want = W_VALUE;
     p.root = NULL;
     p.key = NULL;
+    p.key_len = 0;
+    p.key_scratch = 0;
+    p.key_hash = 0;
     p.stack = p.inline_frames;
     p.depth = 0;
     p.cap = INLINE_FRAMES;
@@ -852,7 +949,6 @@ mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts
         free(p.scratch);
     free(p.set.slots);
     if (r != MH_JSON_OK) {
-        cJSON_free(p.key);
         cJSON_Delete(p.root);
         if (err) {
             err->rule = r;
@@ -894,11 +990,55 @@ const char *mh_json_rule_name(mh_json_rule rule)
 
 cJSON *mh_json_get(const cJSON *obj, const char *key)
 {
-    if (!obj || !key || !cJSON_IsObject(obj))
+    if (!obj || !key || (obj->type & 0xFF) != cJSON_Object)
         return NULL;
     for (cJSON *c = obj->child; c; c = c->next)
         if (c->string && strcmp(c->string, key) == 0)
             return c;
+    return NULL;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = cJSON_malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+cJSON *mh_json_duplicate(const cJSON *item)
+{
+    if (!item)
+        return NULL;
+    cJSON *n = cJSON_malloc(sizeof *n);
+    if (!n)
+        return NULL;
+    memset(n, 0, sizeof *n);
+    n->type = item->type & ~(cJSON_IsReference | cJSON_StringIsConst);
+    n->valueint = item->valueint;
+    n->valuedouble = item->valuedouble;
+    if ((item->valuestring && !(n->valuestring = dup_str(item->valuestring))) ||
+        (item->string && !(n->string = dup_str(item->string))))
+        goto fail;
+    cJSON *tail = NULL;
+    for (const cJSON *c = item->child; c; c = c->next) {
+        cJSON *d = mh_json_duplicate(c); /* recursion bounded by the tree's depth */
+        if (!d)
+            goto fail;
+        if (tail) {
+            tail->next = d;
+            d->prev = tail;
+        } else {
+            n->child = d;
+        }
+        tail = d;
+    }
+    if (n->child)
+        n->child->prev = tail;
+    return n;
+fail:
+    cJSON_Delete(n);
     return NULL;
 }
 
@@ -937,7 +1077,7 @@ static int literal_is_integer(const char *s)
 
 int mh_json_is_integer(const cJSON *num)
 {
-    if (!cJSON_IsNumber(num))
+    if (!num || (num->type & 0xFF) != cJSON_Number)
         return 0;
     if (num->valuestring)
         return literal_is_integer(num->valuestring);

@@ -9,8 +9,18 @@
  * - Number nodes keep their literal text in ->valuestring (e.g. "1.0e2"), so
  *   integer-ness and huge integers are judged exactly (mh_json_is_integer).
  *   valuedouble holds strtod()'s value (locale-independent), valueint is
- *   saturated to INT_MIN..INT_MAX as cJSON_CreateNumber does. All strings in
- *   the tree come from cJSON_malloc, so cJSON_Delete frees them (hooks too).
+ *   saturated to INT_MIN..INT_MAX as cJSON_CreateNumber does.
+ * - Memory: each node is one cJSON_malloc block holding the node, its member
+ *   name and its value text (string value or number literal). The node's type
+ *   carries cJSON_StringIsConst when it has a name and, on string and number
+ *   nodes only, cJSON_IsReference, which is how cJSON_Delete knows to free
+ *   the block alone: cJSON_Delete of the root or of any detached subtree frees
+ *   everything (hooks too). So test types with cJSON_Is* or (type & 0xFF),
+ *   never type == ...; replace a string node rather than calling
+ *   cJSON_SetValuestring on it (cJSON refuses references); copy trees with
+ *   mh_json_duplicate, not cJSON_Duplicate, whose copies would keep pointing
+ *   at the source's member names. Detaching, replacing, re-adding under a new
+ *   name (cJSON_AddItemToObject) and printing work as usual.
  * - Strings are NUL-terminated UTF-8. A decoded U+0000 is stored as the two
  *   bytes C0 80 ("modified UTF-8") so strings never contain a NUL byte and
  *   code-point counts stay right; mh_json_utf8_length() counts it as one.
@@ -96,6 +106,13 @@ cJSON *mh_json_get(const cJSON *obj, const char *key);
  * spelling. For nodes not made by mh_json_parse (no literal) it falls back to
  * the double (finite and whole). 0 for non-numbers and NULL. */
 int mh_json_is_integer(const cJSON *num);
+
+/* Deep copy of item (with its siblings' links cleared, like cJSON_Duplicate
+ * with recurse) that owns every string it holds: names and values are copied
+ * into separate cJSON_malloc blocks and cJSON_IsReference/StringIsConst are
+ * cleared, so it outlives the source. Works on any cJSON tree. Caller owns
+ * the result (cJSON_Delete). NULL for NULL item or on out-of-memory. */
+cJSON *mh_json_duplicate(const cJSON *item);
 
 /* Number of code points in a UTF-8 string from mh_json_parse (C0 80 counts as
  * one): the bytes that are not continuation bytes. 0 for NULL. */

@@ -249,7 +249,7 @@ static int summary_baseline(cJSON *s, const cJSON *const *docs, size_t n)
     qsort(fixed, k, sizeof *fixed, fixed_cmp);
     cJSON *arr = cJSON_AddArrayToObject(b, "fixed");
     for (size_t i = 0; arr && i < k; i++) {
-        cJSON *d = cJSON_Duplicate(fixed[i], 1);
+        cJSON *d = mh_json_duplicate(fixed[i]);
         if (!d)
             break;
         cJSON_AddItemToArray(arr, d);
@@ -268,7 +268,7 @@ static cJSON *max_duration(const cJSON *const *docs, size_t n)
         if (cJSON_IsNumber(d) && (!best || d->valuedouble > best->valuedouble))
             best = d;
     }
-    return best ? cJSON_Duplicate(best, 0) : cJSON_CreateNumber(0);
+    return best ? mh_json_duplicate(best) : cJSON_CreateNumber(0);
 }
 
 static cJSON *merged_summary(const cJSON *const *docs, size_t n, const case_ref *v, size_t k)
@@ -292,7 +292,7 @@ static cJSON *merged_cases(const case_ref *v, size_t k)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < k; i++) {
-        cJSON *d = cJSON_Duplicate(v[i].node, 1);
+        cJSON *d = mh_json_duplicate(v[i].node);
         if (!d) {
             cJSON_Delete(arr);
             return NULL;
@@ -342,7 +342,7 @@ mh_status mh_report_merge(const cJSON *const *docs, const char *const *names, si
         else if (strcmp(m->string, "interrupted") == 0)
             item = cJSON_CreateBool(any_interrupted(docs, n));
         else
-            item = cJSON_Duplicate(m, 1);
+            item = mh_json_duplicate(m);
         bad = !item;
         if (item)
             cJSON_AddItemToObject(doc, m->string, item);

@@ -882,6 +882,146 @@ START_TEST(json_long_escaped_string)
 }
 END_TEST
 
+/* Every special byte at every position of strings long enough for the
+ * word-at-a-time scan: the plain run before and after it is kept, the
+ * special byte is decoded, accepted or rejected at its own offset. */
+START_TEST(json_string_special_byte_at_every_position)
+{
+    static const struct {
+        const char *bytes, *decoded;
+        mh_json_rule rule;
+    } specials[] = {
+        {"\xC3\xA9", "\xC3\xA9", MH_JSON_OK},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", MH_JSON_OK},
+        {"\\n", "\n", MH_JSON_OK},
+        {"\\u0041", "A", MH_JSON_OK},
+        {"\x7f", "\x7f", MH_JSON_OK},
+        {"\x1f", NULL, MH_JSON_E_CONTROL},
+        {"\x80", NULL, MH_JSON_E_UTF8},
+        {"\xC3(", NULL, MH_JSON_E_UTF8},
+        {"\xED\xA0\x80", NULL, MH_JSON_E_UTF8},
+    };
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        for (size_t len = 0; len < 40; len++) {
+            for (size_t at = 0; at <= len; at++) {
+                char doc[128], want[128];
+                size_t sl = strlen(specials[k].bytes);
+                doc[0] = '"';
+                memset(doc + 1, 'a', len);
+                memcpy(doc + 1 + at, specials[k].bytes, sl);
+                memset(doc + 1 + at + sl, 'b', len - at);
+                doc[1 + len + sl] = '"';
+                size_t n = len + sl + 2;
+                cJSON *t = NULL;
+                mh_json_error err;
+                mh_json_rule r = mh_json_parse(doc, n, NULL, &t, &err);
+                ck_assert_msg(r == specials[k].rule, "special %zu len %zu at %zu: %s", k, len, at,
+                              mh_json_rule_name(r));
+                if (r != MH_JSON_OK) {
+                    ck_assert_uint_eq(err.offset, 1 + at);
+                    continue;
+                }
+                memset(want, 'a', at);
+                strcpy(want + at, specials[k].decoded);
+                memset(want + strlen(want), 'b', len - at);
+                want[at + strlen(specials[k].decoded) + len - at] = '\0';
+                ck_assert_str_eq(t->valuestring, want);
+                cJSON_Delete(t);
+            }
+        }
+    }
+}
+END_TEST
+
+/* Names and values both decoded (escapes), in small and hashed objects:
+ * the pending name and the value never overwrite each other. */
+START_TEST(json_escaped_names_and_values)
+{
+    char doc[2048];
+    size_t k = (size_t)snprintf(doc, sizeof doc, "{");
+    for (int i = 0; i < 12; i++)
+        k += (size_t)snprintf(doc + k, sizeof doc - k,
+                              "%s\"n\\u00e9%d\\t\":\"v\\\\%d\\u0041\\uD83D\\uDE00\"", i ? "," : "",
+                              i, i);
+    snprintf(doc + k, sizeof doc - k, ",\"plain\":[\"x\\\"y\",{\"\\u0000\":\"\\u0000\"}]}");
+    cJSON *t = parse_ok(doc);
+    int i = 0;
+    for (cJSON *c = t->child; i < 12; c = c->next, i++) {
+        char name[32], value[32];
+        snprintf(name, sizeof name, "n\xC3\xA9%d\t", i);
+        snprintf(value, sizeof value, "v\\%dA\xF0\x9F\x98\x80", i);
+        ck_assert_str_eq(c->string, name);
+        ck_assert_str_eq(c->valuestring, value);
+        ck_assert_ptr_eq(mh_json_get(t, name), c);
+    }
+    cJSON *plain = mh_json_get(t, "plain");
+    ck_assert_str_eq(plain->child->valuestring, "x\"y");
+    ck_assert_str_eq(plain->child->next->child->string, "\xC0\x80");
+    ck_assert_str_eq(plain->child->next->child->valuestring, "\xC0\x80");
+    cJSON_Delete(t);
+    /* the 12th name again, spelled without escapes: still a duplicate */
+    snprintf(doc + k, sizeof doc - k, ",\"n\xC3\xA9%d\\t\":0}", 11);
+    mh_json_error err;
+    ck_assert_int_eq(mh_json_parse(doc, strlen(doc), NULL, NULL, &err), MH_JSON_E_DUPKEY);
+    ck_assert_uint_eq(err.offset, k + 1);
+}
+END_TEST
+
+/* Parsed trees keep names and values inside each node's block; cJSON's own
+ * surgery on them must neither leak nor free twice (ASan checks). */
+START_TEST(json_tree_surgery_frees_cleanly)
+{
+    cJSON *t = parse_ok("{\"a\":\"x\",\"b\":1.5,\"c\":{\"d\":[1,\"e\"]},\"f\":true}");
+    cJSON *a = cJSON_DetachItemViaPointer(t, mh_json_get(t, "a"));
+    ck_assert_str_eq(a->string, "a");
+    ck_assert_str_eq(a->valuestring, "x");
+    cJSON_AddItemToObject(t, "renamed", a); /* the name moves out of the block */
+    cJSON *c = cJSON_DetachItemViaPointer(t, mh_json_get(t, "c"));
+    cJSON_AddItemToArray(mh_json_get(c, "d"), cJSON_CreateString("new"));
+    ck_assert(cJSON_ReplaceItemInObjectCaseSensitive(t, "b", cJSON_CreateNull()));
+    cJSON_AddItemToObject(t, "c2", c);
+    char *txt = cJSON_PrintUnformatted(t);
+    ck_assert_str_eq(txt,
+                     "{\"b\":null,\"f\":true,\"renamed\":\"x\",\"c2\":{\"d\":[1,\"e\",\"new\"]}}");
+    free(txt);
+    ck_assert_ptr_null(cJSON_SetValuestring(a, "refused")); /* documented */
+    cJSON_Delete(cJSON_DetachItemViaPointer(t, mh_json_get(t, "f")));
+    cJSON_Delete(t);
+}
+END_TEST
+
+START_TEST(json_duplicate_outlives_source)
+{
+    const char *doc = "{\"k\":\"v\\u00e9\",\"n\":[1.0e2,-0,{\"deep\":null}],\"t\":true,\"o\":{}}";
+    cJSON *t = parse_ok(doc);
+    cJSON *d = mh_json_duplicate(t);
+    ck_assert_ptr_nonnull(d);
+    ck_assert(cJSON_Compare(t, d, 1));
+    cJSON_Delete(t); /* the copy must not point into the source */
+    cJSON *again = parse_ok(doc);
+    ck_assert(cJSON_Compare(again, d, 1));
+    ck_assert_str_eq(cJSON_GetArrayItem(mh_json_get(d, "n"), 0)->valuestring, "1.0e2");
+    ck_assert_str_eq(cJSON_GetArrayItem(mh_json_get(d, "n"), 2)->child->string, "deep");
+    ck_assert_ptr_eq(d->child->prev, mh_json_get(d, "o")); /* tail kept in child->prev */
+    for (cJSON *c = d->child; c; c = c->next)
+        ck_assert_int_eq(c->type & (cJSON_IsReference | cJSON_StringIsConst), 0);
+    /* a copy owns its strings: cJSON may change them */
+    ck_assert_ptr_nonnull(cJSON_SetValuestring(mh_json_get(d, "k"), "longer than before"));
+    cJSON_Delete(again);
+    cJSON_Delete(d);
+    /* trees not made by the parser copy too */
+    cJSON *made = cJSON_CreateObject();
+    cJSON_AddStringToObject(made, "s", "t");
+    cJSON_AddItemToObjectCS(made, "const", cJSON_CreateNumber(3));
+    d = mh_json_duplicate(made);
+    ck_assert(cJSON_Compare(made, d, 1));
+    cJSON_Delete(made);
+    ck_assert_str_eq(mh_json_get(d, "const")->string, "const");
+    cJSON_Delete(d);
+    ck_assert_ptr_null(mh_json_duplicate(NULL));
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("json_strict");
@@ -897,6 +1037,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, json_number_literal_kept);
     tcase_add_test(tc, json_tree_order_and_links);
     tcase_add_test(tc, json_get_case_sensitive);
+    tcase_add_test(tc, json_tree_surgery_frees_cleanly);
+    tcase_add_test(tc, json_duplicate_outlives_source);
     tcase_add_loop_test(tc, json_is_integer_exact, 0, (int)(sizeof int_rows / sizeof int_rows[0]));
     tcase_add_test(tc, json_is_integer_fallbacks);
     suite_add_tcase(s, tc);
@@ -918,6 +1060,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, json_utf8_length_counts_code_points);
     tcase_add_test(tc, json_escapes_decode);
     tcase_add_test(tc, json_long_escaped_string);
+    tcase_add_test(tc, json_string_special_byte_at_every_position);
+    tcase_add_test(tc, json_escaped_names_and_values);
     suite_add_tcase(s, tc);
     return s;
 }
