@@ -475,7 +475,7 @@ static mh_json_rule unescape(parser *p, size_t *i, char *o, size_t *on)
  * special byte when one is '"' or '\\' (a zero byte after the XOR), below
  * 0x20 or from 0x80 up (the high bit after subtracting 0x20, or already set).
  * Borrows only start at a byte that is itself special, so no plain word is
- * taken for special; the byte loop then finds the exact one. */
+ * taken for special. */
 static size_t scan_plain(const unsigned char *b, size_t i, size_t len)
 {
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
@@ -483,8 +483,16 @@ static size_t scan_plain(const unsigned char *b, size_t i, size_t len)
         uint64_t w;
         memcpy(&w, b + i, 8);
         uint64_t q = w ^ (ones * '"'), e = w ^ (ones * '\\');
-        if ((((q - ones) & ~q) | ((e - ones) & ~e) | (w - ones * 0x20) | w) & high)
+        uint64_t m = (((q - ones) & ~q) | ((e - ones) & ~e) | (w - ones * 0x20) | w) & high;
+        if (m) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* no borrow reaches a byte before the first special one, so the
+             * lowest flag is exact */
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+#else
             break;
+#endif
+        }
     }
     while (i < len && !str_special[b[i]])
         i++;
@@ -993,7 +1001,7 @@ cJSON *mh_json_get(const cJSON *obj, const char *key)
     if (!obj || !key || (obj->type & 0xFF) != cJSON_Object)
         return NULL;
     for (cJSON *c = obj->child; c; c = c->next)
-        if (c->string && strcmp(c->string, key) == 0)
+        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
             return c;
     return NULL;
 }

@@ -88,15 +88,16 @@ struct mh__schema_set {
 /* ------------------------------------------------------------------ */
 /* violations */
 
+/* Each violation is one malloc block holding keyword, pointer and message,
+ * each NUL-terminated, in that order; keyword is the block's start and the
+ * one pointer freed. */
+
 void mh_violations_clear(mh_violations *v)
 {
     if (!v)
         return;
-    for (size_t i = 0; i < v->count; i++) {
+    for (size_t i = 0; i < v->count; i++)
         free(v->items[i].keyword);
-        free(v->items[i].pointer);
-        free(v->items[i].message);
-    }
     v->count = 0;
 }
 
@@ -110,43 +111,71 @@ void mh_violations_free(mh_violations *v)
     v->cap = 0;
 }
 
-static char *vformat(const char *fmt, va_list ap)
+/* Formats into buf (n bytes) when the text fits, else into a new malloc'd
+ * buffer (*heap, freed by the caller). Returns the text and its length in
+ * *len; NULL on a formatting error or out-of-memory. One formatting pass in
+ * the common case. */
+static char *vformat(char *buf, size_t n, char **heap, size_t *len, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int k = vsnprintf(buf, n, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
+    *heap = NULL;
+    if (k < 0)
         return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
+    *len = (size_t)k;
+    if ((size_t)k < n)
+        return buf;
+    if (!(*heap = malloc((size_t)k + 1)))
+        return NULL;
+    vsnprintf(*heap, (size_t)k + 1, fmt, ap);
+    return *heap;
 }
 
-static int violations_addv(mh_violations *v, const char *keyword, const char *pointer,
-                           const char *fmt, va_list ap)
+/* Appends a violation with keyword and message msg[0..mlen) and room for a
+ * pointer of plen bytes, which the caller writes at the returned address
+ * (its terminating NUL is in place). NULL on out-of-memory. */
+static char *violation_new(mh_violations *v, const char *keyword, size_t plen, const char *msg,
+                           size_t mlen)
 {
     if (v->count == v->cap) {
         size_t ncap = v->cap ? v->cap * 2 : 8;
         mh_violation *ni = realloc(v->items, ncap * sizeof *ni);
         if (!ni)
-            return -1;
+            return NULL;
         v->items = ni;
         v->cap = ncap;
     }
-    mh_violation *it = &v->items[v->count];
-    it->keyword = strdup(keyword ? keyword : "");
-    it->pointer = strdup(pointer ? pointer : "");
-    it->message = vformat(fmt, ap);
-    if (!it->keyword || !it->pointer || !it->message) {
-        free(it->keyword);
-        free(it->pointer);
-        free(it->message);
-        return -1;
-    }
-    v->count++;
-    return 0;
+    size_t klen = strlen(keyword);
+    char *block = malloc(klen + 1 + plen + 1 + mlen + 1);
+    if (!block)
+        return NULL;
+    mh_violation *it = &v->items[v->count++];
+    memcpy(block, keyword, klen + 1);
+    it->keyword = block;
+    it->pointer = block + klen + 1;
+    it->pointer[plen] = '\0';
+    it->message = it->pointer + plen + 1;
+    memcpy(it->message, msg, mlen);
+    it->message[mlen] = '\0';
+    return it->pointer;
+}
+
+static int violations_addv(mh_violations *v, const char *keyword, const char *pointer,
+                           const char *fmt, va_list ap)
+{
+    char buf[256], *heap;
+    size_t mlen;
+    const char *msg = vformat(buf, sizeof buf, &heap, &mlen, fmt, ap);
+    if (!pointer)
+        pointer = "";
+    size_t plen = strlen(pointer);
+    char *at = msg ? violation_new(v, keyword ? keyword : "", plen, msg, mlen) : NULL;
+    if (at)
+        memcpy(at, pointer, plen);
+    free(heap);
+    return at ? 0 : -1;
 }
 
 int mh_violations_add(mh_violations *v, const char *keyword, const char *pointer, const char *fmt,
@@ -1473,27 +1502,43 @@ static void path_pop(path_stack *p)
     p->n--;
 }
 
-static char *path_string(const path_stack *p)
+static size_t decimal_digits(size_t x)
 {
-    size_t len = 1;
+    size_t n = 1;
+    for (; x >= 10; x /= 10)
+        n++;
+    return n;
+}
+
+/* Length of the JSON pointer for the path (without a NUL). */
+static size_t path_length(const path_stack *p)
+{
+    size_t len = 0;
     size_t n = p->n < p->cap ? p->n : p->cap;
     for (size_t i = 0; i < n; i++) {
-        if (p->v[i].name) {
-            len += 1;
-            for (const char *c = p->v[i].name; *c; c++)
-                len += (*c == '~' || *c == '/') ? 2 : 1;
-        } else {
-            len += 22;
+        len++;
+        if (!p->v[i].name) {
+            len += decimal_digits(p->v[i].index);
+            continue;
         }
+        for (const char *c = p->v[i].name; *c; c++)
+            len += (*c == '~' || *c == '/') ? 2 : 1;
     }
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
+    return len;
+}
+
+/* Writes the JSON pointer for the path (path_length bytes) at s. */
+static void path_write(const path_stack *p, char *s)
+{
     size_t o = 0;
+    size_t n = p->n < p->cap ? p->n : p->cap;
     for (size_t i = 0; i < n; i++) {
         s[o++] = '/';
         if (!p->v[i].name) {
-            o += (size_t)snprintf(s + o, len - o, "%zu", p->v[i].index);
+            size_t x = p->v[i].index, d = decimal_digits(x);
+            for (size_t k = d; k-- > 0; x /= 10)
+                s[o + k] = (char)('0' + x % 10);
+            o += d;
             continue;
         }
         for (const char *c = p->v[i].name; *c; c++) {
@@ -1505,8 +1550,6 @@ static char *path_string(const path_stack *p)
             }
         }
     }
-    s[o] = '\0';
-    return s;
 }
 
 static int stopped(const vctx *c)
@@ -1517,65 +1560,119 @@ static int stopped(const vctx *c)
 static void report(vctx *c, const char *keyword, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Records the message msg[0..mlen) at the current path. */
+static void record(vctx *c, const char *keyword, const char *msg, size_t mlen)
+{
+    size_t plen = path_length(c->path);
+    char *at = violation_new(c->out, keyword, plen, msg, mlen);
+    if (at)
+        path_write(c->path, at);
+    else
+        c->path->oom = 1;
+}
+
 static void report(vctx *c, const char *keyword, const char *fmt, ...)
 {
     c->count++;
     if (!c->out)
         return;
-    char *ptr = path_string(c->path);
+    char buf[256], *heap;
+    size_t mlen;
     va_list ap;
     va_start(ap, fmt);
-    if (ptr && violations_addv(c->out, keyword, ptr, fmt, ap) < 0)
-        c->path->oom = 1;
+    const char *msg = vformat(buf, sizeof buf, &heap, &mlen, fmt, ap);
     va_end(ap);
-    if (!ptr)
+    if (msg)
+        record(c, keyword, msg, mlen);
+    else
         c->path->oom = 1;
-    free(ptr);
+    free(heap);
 }
+
+/* report() for a message that is the concatenation of the n strings in
+ * parts: the frequent messages skip printf. */
+static void report_concat(vctx *c, const char *keyword, size_t n, const char *const *parts)
+{
+    c->count++;
+    if (!c->out)
+        return;
+    char buf[256];
+    size_t len = 0, k[8];
+    for (size_t i = 0; i < n; i++)
+        len += k[i] = strlen(parts[i]);
+    char *msg = len < sizeof buf ? buf : malloc(len + 1);
+    if (!msg) {
+        c->path->oom = 1;
+        return;
+    }
+    for (size_t i = 0, o = 0; i < n; o += k[i], i++)
+        memcpy(msg + o, parts[i], k[i]);
+    record(c, keyword, msg, len);
+    if (msg != buf)
+        free(msg);
+}
+
+/* The instance's JSON type, tested inline (cJSON_Is* are out-of-line calls
+ * into the shared library): cJSON keeps flags above the low byte. */
+#define JTYPE(v) ((v)->type & 0xFF)
 
 static const char *instance_type(const cJSON *v)
 {
-    if (cJSON_IsNull(v))
+    switch (JTYPE(v)) {
+    case cJSON_NULL:
         return "null";
-    if (cJSON_IsBool(v))
+    case cJSON_False:
+    case cJSON_True:
         return "boolean";
-    if (cJSON_IsNumber(v))
+    case cJSON_Number:
         return mh_json_is_integer(v) ? "integer" : "number";
-    if (cJSON_IsString(v))
+    case cJSON_String:
         return "string";
-    if (cJSON_IsArray(v))
+    case cJSON_Array:
         return "array";
-    return "object";
+    default:
+        return "object";
+    }
 }
 
 static int type_matches(unsigned types, const cJSON *v)
 {
-    if (cJSON_IsString(v))
+    switch (JTYPE(v)) {
+    case cJSON_String:
         return types & T_STRING;
-    if (cJSON_IsNumber(v))
+    case cJSON_Number:
         return (types & T_NUMBER) || ((types & T_INTEGER) && mh_json_is_integer(v));
-    if (cJSON_IsBool(v))
+    case cJSON_False:
+    case cJSON_True:
         return types & T_BOOLEAN;
-    if (cJSON_IsArray(v))
+    case cJSON_Array:
         return types & T_ARRAY;
-    if (cJSON_IsObject(v))
+    case cJSON_Object:
         return types & T_OBJECT;
-    return 0;
+    default:
+        return 0;
+    }
 }
 
+/* "string or integer": the names of the type bits, in bit order. At most
+ * 6 names and 5 separators, so 96 bytes always fit. */
 static void types_text(unsigned types, char *buf, size_t n)
 {
     static const char *const names[] = {"string",  "number", "integer",
                                         "boolean", "array",  "object"};
-    buf[0] = '\0';
     size_t used = 0;
     for (int i = 0; i < 6; i++) {
         if (!(types & (1u << i)))
             continue;
-        int k = snprintf(buf + used, n - used, "%s%s", used ? " or " : "", names[i]);
-        if (k > 0 && (size_t)k < n - used)
-            used += (size_t)k;
+        const char *sep = used ? " or " : "";
+        size_t ls = strlen(sep), ln = strlen(names[i]);
+        if (used + ls + ln >= n)
+            break;
+        memcpy(buf + used, sep, ls);
+        memcpy(buf + used + ls, names[i], ln);
+        used += ls + ln;
     }
+    buf[used] = '\0';
 }
 
 static void validate(vctx *c, const mh_schema *s, const cJSON *v);
@@ -1727,7 +1824,7 @@ static void check_array(vctx *c, const mh_schema *s, const cJSON *v)
 static const prop *find_prop(const mh_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->nprops; i++)
-        if (strcmp(s->props[i].name, name) == 0)
+        if (s->props[i].name[0] == name[0] && strcmp(s->props[i].name, name) == 0)
             return &s->props[i];
     return NULL;
 }
@@ -1751,7 +1848,8 @@ static void check_required(vctx *c, const mh_schema *s, const cJSON *v)
         const prop *p = find_prop(s, name);
         if (p && forbidden_by_direction(c, p->schema))
             continue; /* cannot be required where it must be absent */
-        report(c, "required", "missing required property \"%s\"", name);
+        report_concat(c, "required", 3,
+                      (const char *const[]){"missing required property \"", name, "\""});
     }
 }
 
@@ -1762,7 +1860,8 @@ static void check_members(vctx *c, const mh_schema *s, const cJSON *v)
         const mh_schema *sub = p ? p->schema : s->additional == 2 ? s->additional_schema : NULL;
         path_push(c->path, m->string, 0);
         if (!p && s->additional == 0) {
-            report(c, "additionalProperties", "unexpected property \"%s\"", m->string);
+            report_concat(c, "additionalProperties", 3,
+                          (const char *const[]){"unexpected property \"", m->string, "\""});
         } else if (sub) {
             const char *kw = p ? forbidden_by_direction(c, sub) : NULL;
             if (kw)
@@ -1874,11 +1973,11 @@ static void validate(vctx *c, const mh_schema *s, const cJSON *v)
                MH_VALIDATE_MAX_DEPTH);
         return;
     }
-    if (cJSON_IsNull(v)) {
+    if (JTYPE(v) == cJSON_NULL) {
         if (s->types && !s->nullable) {
             char want[96];
             types_text(s->types, want, sizeof want);
-            report(c, "type", "expected %s, got null", want);
+            report_concat(c, "type", 3, (const char *const[]){"expected ", want, ", got null"});
         }
         if (s->enum_values)
             check_enum(c, s, v);
@@ -1891,19 +1990,28 @@ static void validate(vctx *c, const mh_schema *s, const cJSON *v)
     if (!type_ok) {
         char want[96];
         types_text(s->types, want, sizeof want);
-        report(c, "type", "expected %s, got %s", want, instance_type(v));
+        report_concat(c, "type", 4,
+                      (const char *const[]){"expected ", want, ", got ", instance_type(v)});
     }
     if (s->enum_values)
         check_enum(c, s, v);
     if (type_ok) {
-        if (cJSON_IsString(v))
+        switch (JTYPE(v)) {
+        case cJSON_String:
             check_string(c, s, v);
-        else if (cJSON_IsNumber(v))
+            break;
+        case cJSON_Number:
             check_number(c, s, v);
-        else if (cJSON_IsArray(v))
+            break;
+        case cJSON_Array:
             check_array(c, s, v);
-        else if (cJSON_IsObject(v))
+            break;
+        case cJSON_Object:
             check_object(c, s, v);
+            break;
+        default:
+            break;
+        }
     }
     check_composition(c, s, v);
 }

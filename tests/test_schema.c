@@ -606,6 +606,56 @@ START_TEST(schema_violations_add_copies)
 }
 END_TEST
 
+/* Messages longer than the stack buffer, pointers with multi-digit indexes
+ * and escaped tokens, NULL keyword/pointer and a name longer than the
+ * buffer: every part of a violation comes out whole. */
+START_TEST(schema_violation_texts_whole)
+{
+    mh_violations v = {0};
+    char long_text[700];
+    memset(long_text, 'm', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    ck_assert_int_eq(mh_violations_add(&v, NULL, NULL, "<%s>", long_text), 0);
+    ck_assert_str_eq(v.items[0].keyword, "");
+    ck_assert_str_eq(v.items[0].pointer, "");
+    ck_assert_uint_eq(strlen(v.items[0].message), sizeof long_text + 1);
+    ck_assert_int_eq(v.items[0].message[0], '<');
+    ck_assert_int_eq(v.items[0].message[sizeof long_text], '>');
+    mh_violations_clear(&v);
+
+    mh_error err;
+    mh_spec *sp = load_schemas("{\"type\":\"object\",\"additionalProperties\":{\"type\":\"array\","
+                               "\"items\":{\"type\":[\"string\",\"integer\",\"object\"]}}}",
+                               NULL, &err);
+    ck_assert_ptr_nonnull(sp);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    char doc[2048];
+    size_t k = (size_t)snprintf(doc, sizeof doc, "{\"a/b~c\":[");
+    for (int i = 0; i < 120; i++)
+        k += (size_t)snprintf(doc + k, sizeof doc - k, "%s%s", i ? "," : "",
+                              i == 0 || i == 9 || i == 10 || i == 100 || i == 119 ? "true" : "1");
+    k += (size_t)snprintf(doc + k, sizeof doc - k, "],\"");
+    for (int i = 0; i < 300; i++)
+        doc[k++] = 'n';
+    snprintf(doc + k, sizeof doc - k, "\":[null]}");
+    cJSON *inst = parse(doc);
+    ck_assert_uint_eq(mh_schema_validate(s, inst, MH_DIR_RESPONSE, &v), 6);
+    const char *ptrs[] = {"/a~1b~0c/0", "/a~1b~0c/9", "/a~1b~0c/10", "/a~1b~0c/100",
+                          "/a~1b~0c/119"};
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_str_eq(v.items[i].keyword, "type");
+        ck_assert_str_eq(v.items[i].pointer, ptrs[i]);
+        ck_assert_str_eq(v.items[i].message, "expected string or integer or object, got boolean");
+    }
+    ck_assert_uint_eq(strlen(v.items[5].pointer), 1 + 300 + 2);
+    ck_assert_str_eq(v.items[5].pointer + 301, "/0");
+    ck_assert_str_eq(v.items[5].message, "expected string or integer or object, got null");
+    mh_violations_free(&v);
+    cJSON_Delete(inst);
+    mh_spec_free(sp);
+}
+END_TEST
+
 START_TEST(schema_validate_catastrophic_pattern_bounded)
 {
     mh_error err;
@@ -799,6 +849,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, schema_compile_bad_schema_fails, 0,
                         (int)(sizeof bad_schemas / sizeof bad_schemas[0]));
     tcase_add_test(tc, schema_violations_add_copies);
+    tcase_add_test(tc, schema_violation_texts_whole);
     tcase_add_test(tc, schema_validate_catastrophic_pattern_bounded);
     tcase_add_test(tc, schema_validate_depth_guard);
     tcase_add_test(tc, schema_validate_many_documents_fast);
