@@ -115,7 +115,8 @@ static int apply_flag(const char *cmd, serve_config *c, const char *flag, const 
 /* Returns 0, 1 for --help, -1 on a usage error (printed). */
 static int parse_args(int argc, char **argv, serve_config *c)
 {
-    for (int i = 1; i < argc; i++) {
+    /* Every serve option takes a value, so flags come in pairs. */
+    for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return 1;
         if (i + 1 >= argc) {
@@ -124,7 +125,6 @@ static int parse_args(int argc, char **argv, serve_config *c)
         }
         if (apply_flag(argv[0], c, argv[i], argv[i + 1]) != 0)
             return -1;
-        i++;
     }
     const char *env;
     if (c->bot_count == 0 && (env = getenv("MANTA_BOT_ID")) && env[0])
