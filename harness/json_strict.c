@@ -996,12 +996,21 @@ const char *mh_json_rule_name(mh_json_rule rule)
     return "unknown";
 }
 
+/* strcmp(a, b) == 0 inline: member names are short, a call costs more. */
+static int same_name(const char *a, const char *b)
+{
+    for (; *a == *b; a++, b++)
+        if (!*a)
+            return 1;
+    return 0;
+}
+
 cJSON *mh_json_get(const cJSON *obj, const char *key)
 {
     if (!obj || !key || (obj->type & 0xFF) != cJSON_Object)
         return NULL;
     for (cJSON *c = obj->child; c; c = c->next)
-        if (c->string && c->string[0] == key[0] && strcmp(c->string, key) == 0)
+        if (c->string && same_name(c->string, key))
             return c;
     return NULL;
 }

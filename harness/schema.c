@@ -1821,10 +1821,19 @@ static void check_array(vctx *c, const mh_schema *s, const cJSON *v)
     }
 }
 
+/* strcmp(a, b) == 0 inline: names are short, a call costs more. */
+static int same_name(const char *a, const char *b)
+{
+    for (; *a == *b; a++, b++)
+        if (!*a)
+            return 1;
+    return 0;
+}
+
 static const prop *find_prop(const mh_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->nprops; i++)
-        if (s->props[i].name[0] == name[0] && strcmp(s->props[i].name, name) == 0)
+        if (same_name(s->props[i].name, name))
             return &s->props[i];
     return NULL;
 }
