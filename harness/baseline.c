@@ -227,6 +227,11 @@ mh_status mh_baseline_print(const mh_baseline *b, FILE *f, mh_error *err)
     return MH_OK;
 }
 
+static mh_status print_job(void *ctx, FILE *f, mh_error *err)
+{
+    return mh_baseline_print(ctx, f, err);
+}
+
 mh_status mh_baseline_write(const char *path, const mh_result *results, size_t n, mh_error *err)
 {
     mh_error_clear(err);
@@ -234,32 +239,9 @@ mh_status mh_baseline_write(const char *path, const mh_result *results, size_t n
     mh_status st = mh_baseline_from_results(results, n, &b, err);
     if (st != MH_OK)
         return st;
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 5);
-    if (!tmp) {
-        mh_baseline_free(b);
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    }
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp", 5);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        st = mh_error_set(err, MH_ERR_IO, "cannot write baseline %s: %s", path, strerror(errno));
-    } else {
-        st = mh_baseline_print(b, f, err);
-        int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
-        bad |= fclose(f) != 0;
-        if (st == MH_OK && (bad || rename(tmp, path) != 0))
-            st =
-                mh_error_set(err, MH_ERR_IO, "cannot write baseline %s: %s", path, strerror(errno));
-        else if (st != MH_OK)
-            st = mh_error_set(err, MH_ERR_IO, "cannot write baseline %s", path);
-        if (st != MH_OK)
-            unlink(tmp);
-    }
+    st = mh_file_write_atomic(path, "baseline", print_job, b, err);
     if (st != MH_OK)
         mh_error_at_file(err, path, 0, 0, -1);
-    free(tmp);
     mh_baseline_free(b);
     return st;
 }

@@ -78,6 +78,12 @@ static cJSON *findings_json(const mh_result *r, const mh_redactor *red)
     return a;
 }
 
+static mh_status put_text(void *ctx, FILE *f, mh_error *err)
+{
+    (void)err;
+    return fputs(ctx, f) >= 0 && fputc('\n', f) != EOF ? MH_OK : MH_ERR_IO;
+}
+
 mh_status mh_casefile_write(const char *path, const mh_result *r, const mh_redactor *red,
                             const char *spec_path, const char *base_url, uint64_t seed,
                             mh_error *err)
@@ -102,19 +108,11 @@ mh_status mh_casefile_write(const char *path, const mh_result *r, const mh_redac
     cJSON_Delete(doc);
     if (!text)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-    ok = f && fclose(f) == 0 && ok;
+    mh_status st = mh_file_write_atomic(path, "", put_text, text, err);
     cJSON_free(text);
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
+    if (st != MH_OK)
         mh_error_at_file(err, path, 0, 0, -1);
-        return mh_error_set(err, MH_ERR_IO, "cannot write %s: %s", path, strerror(e));
-    }
-    return MH_OK;
+    return st;
 }
 
 static const char *get_string(const cJSON *o, const char *key)

@@ -8,6 +8,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "fileio.h"
 #include "report.h"
 #include "report_merge.h"
 
@@ -103,28 +104,15 @@ static int fail(const mh_error *err)
                                                                      : MH_EXIT_USAGE;
 }
 
-/* Writes the merged tree to path atomically (path.tmp, then rename). */
+static mh_status tree_job(void *ctx, FILE *f, mh_error *err)
+{
+    return mh_report_tree_write(ctx, f, err);
+}
+
+/* Writes the merged tree to path atomically. */
 static int write_tree(const cJSON *doc, const char *path, mh_error *err)
 {
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 5);
-    if (!tmp)
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    snprintf(tmp, pl + 5, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    mh_status st = f ? mh_report_tree_write(doc, f, err) : MH_ERR_IO;
-    if (f && fclose(f) != 0 && st == MH_OK)
-        st = MH_ERR_IO;
-    if (st == MH_OK && rename(tmp, path) != 0)
-        st = MH_ERR_IO;
-    if (st != MH_OK) {
-        if (f)
-            unlink(tmp);
-        if (st == MH_ERR_IO)
-            mh_error_set(err, MH_ERR_IO, "cannot write %s", path);
-    }
-    free(tmp);
-    return st;
+    return mh_file_write_atomic(path, "", tree_job, (void *)doc, err);
 }
 
 static int emit(const mh_run *run, mh_report_format fmt, const char *path)

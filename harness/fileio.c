@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MIB ((size_t)1 << 20)
 
@@ -108,5 +109,43 @@ mh_status mh_file_read(const char *path, size_t max_bytes, char **out, size_t *l
     int e = errno;
     fclose(f);
     errno = e;
+    return st;
+}
+
+static mh_status write_failed(mh_error *err, const char *what, const char *path, int e)
+{
+    return mh_error_set(err, MH_ERR_IO, "cannot write %s%s%s: %s", what, *what ? " " : "", path,
+                        strerror(e));
+}
+
+mh_status mh_file_write_atomic(const char *path, const char *what, mh_file_writer writer, void *ctx,
+                               mh_error *err)
+{
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 5);
+    if (!tmp)
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    memcpy(tmp, path, pl);
+    memcpy(tmp + pl, ".tmp", 5);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        mh_status st = write_failed(err, what, path, errno);
+        free(tmp);
+        return st;
+    }
+    errno = 0;
+    mh_status st = writer(ctx, f, err);
+    int e = errno ? errno : EIO;
+    if (st == MH_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+        st = MH_ERR_IO, e = errno;
+    if (fclose(f) != 0 && st == MH_OK)
+        st = MH_ERR_IO, e = errno;
+    if (st == MH_OK && rename(tmp, path) != 0)
+        st = MH_ERR_IO, e = errno;
+    if (st == MH_ERR_IO && (!err || err->code != MH_ERR_IO))
+        write_failed(err, what, path, e);
+    if (st != MH_OK)
+        unlink(tmp);
+    free(tmp);
     return st;
 }

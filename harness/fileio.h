@@ -32,4 +32,17 @@ mh_status mh_file_read(const char *path, size_t max_bytes, char **out, size_t *l
 mh_status mh_stream_read(FILE *f, const char *name, size_t max_bytes, char **out, size_t *len,
                          mh_error *err);
 
+/* Puts a document into f; returns MH_OK, or an error it has described in err
+ * (MH_ERR_IO for a write error may be left undescribed: the caller words it). */
+typedef mh_status (*mh_file_writer)(void *ctx, FILE *f, mh_error *err);
+
+/* Writes path atomically: writer fills PATH.tmp, which is flushed, fsync'd and
+ * renamed over path, so a reader never sees half a file and an interrupted
+ * write leaves the old one. Parent directories must exist. On failure the
+ * temporary file is removed; a write, flush or rename failure is MH_ERR_IO
+ * "cannot write WHAT PATH: REASON" (WHAT e.g. "report"; "" for none); errors
+ * the writer reports itself come back as it set them. */
+mh_status mh_file_write_atomic(const char *path, const char *what, mh_file_writer writer, void *ctx,
+                               mh_error *err);
+
 #endif

@@ -4,6 +4,8 @@
  */
 #include "report.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,45 +105,30 @@ static mh_status write_format(const mh_run *run, mh_report_format fmt, FILE *f, 
     }
 }
 
+typedef struct {
+    const mh_run *run;
+    mh_report_format format;
+} report_job;
+
+static mh_status write_job(void *ctx, FILE *f, mh_error *err)
+{
+    const report_job *j = ctx;
+    return write_format(j->run, j->format, f, err);
+}
+
 mh_status mh_report_write(const mh_run *run, const mh_report_target *t, mh_error *err)
 {
-    size_t pl = strlen(t->path);
-    char *tmp = malloc(pl + 5), *dir = malloc(pl + 1);
-    if (!tmp || !dir) {
-        free(tmp);
-        free(dir);
+    char *dir = malloc(strlen(t->path) + 1);
+    if (!dir)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    }
-    memcpy(tmp, t->path, pl);
-    memcpy(tmp + pl, ".tmp", 5);
-    mh_status st = MH_OK;
-    FILE *f = NULL;
+    mh_status st;
     if (make_parents(t->path, dir) != 0) {
         st = mh_error_set(err, MH_ERR_IO, "cannot create directory %s for report %s: %s", dir,
                           t->path, strerror(errno));
-        goto done;
+    } else {
+        report_job job = {run, t->format};
+        st = mh_file_write_atomic(t->path, "report", write_job, &job, err);
     }
-    if (!(f = fopen(tmp, "w"))) {
-        st = mh_error_set(err, MH_ERR_IO, "cannot write report %s: %s", t->path, strerror(errno));
-        goto done;
-    }
-    st = write_format(run, t->format, f, err);
-    int failed = st == MH_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0);
-    int saved = errno;
-    if (fclose(f) != 0 && st == MH_OK && !failed) {
-        failed = 1;
-        saved = errno;
-    }
-    if (failed)
-        st = mh_error_set(err, MH_ERR_IO, "cannot write report %s: %s", t->path, strerror(saved));
-    else if (st == MH_ERR_IO)
-        st = mh_error_set(err, MH_ERR_IO, "cannot write report %s", t->path);
-    if (st == MH_OK && rename(tmp, t->path) != 0)
-        st = mh_error_set(err, MH_ERR_IO, "cannot write report %s: %s", t->path, strerror(errno));
-    if (st != MH_OK)
-        unlink(tmp);
-done:
-    free(tmp);
     free(dir);
     return st;
 }
