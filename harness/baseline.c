@@ -138,13 +138,8 @@ mh_status mh_baseline_parse(const char *buf, size_t len, const char *name, mh_ba
     cJSON *doc = NULL;
     mh_json_error je;
     mh_json_rule rule = mh_json_parse(buf, len, NULL, &doc, &je);
-    if (rule != MH_JSON_OK) {
-        mh_status st = rule == MH_JSON_E_NOMEM ? MH_ERR_NOMEM : MH_ERR_JSON;
-        mh_error_set(err, st, "invalid JSON in baseline (%s): %s", mh_json_rule_name(rule),
-                     je.message);
-        mh_error_at_file(err, name, je.line, je.column, (long)je.offset);
-        return st;
-    }
+    if (rule != MH_JSON_OK)
+        return mh_json_error_describe(err, rule, &je, name, "baseline");
     mh_baseline *b = calloc(1, sizeof *b);
     mh_status st =
         b ? check_header(doc, name, err) : mh_error_set(err, MH_ERR_NOMEM, "out of memory");

@@ -186,10 +186,8 @@ mh_status mh_casefile_load(const char *path, mh_casefile *out, mh_error *err)
     mh_json_error je;
     mh_json_rule rule = mh_json_parse(text, len, NULL, &doc, &je);
     free(text);
-    if (rule != MH_JSON_OK) {
-        mh_error_at_file(err, path, je.line, je.column, (long)je.offset);
-        return mh_error_set(err, MH_ERR_JSON, "%s: %s", mh_json_rule_name(rule), je.message);
-    }
+    if (rule != MH_JSON_OK)
+        return mh_json_error_describe(err, rule, &je, path, "case file");
     const char *op = get_string(doc, "operation");
     const cJSON *c = mh_json_get(doc, "case");
     st = MH_OK;

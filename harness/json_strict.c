@@ -1157,3 +1157,13 @@ char *mh_json_quote(const char *s)
     *o = '\0';
     return out;
 }
+
+mh_status mh_json_error_describe(mh_error *err, mh_json_rule rule, const mh_json_error *je,
+                                 const char *file, const char *what)
+{
+    mh_status st = rule == MH_JSON_E_NOMEM ? MH_ERR_NOMEM : MH_ERR_JSON;
+    mh_error_set(err, st, "invalid JSON%s%s (%s): %s", what ? " in " : "", what ? what : "",
+                 mh_json_rule_name(rule), je->message);
+    mh_error_at_file(err, file, je->line, je->column, (long)je->offset);
+    return st;
+}

@@ -34,6 +34,8 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "mh_error.h"
+
 /* Each rule a document can break. Names (mh_json_rule_name) are stable. */
 typedef enum {
     MH_JSON_OK = 0,
@@ -89,6 +91,13 @@ typedef struct {
  * object has more than a few members. */
 mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts, cJSON **out,
                            mh_json_error *err);
+
+/* Describes a rejection as an engine error: "invalid JSON[ in WHAT] (rule):
+ * message" located at file line:column and byte offset. Returns the status
+ * it set: MH_ERR_NOMEM for MH_JSON_E_NOMEM, else MH_ERR_JSON. what may be
+ * NULL; err may be NULL. */
+mh_status mh_json_error_describe(mh_error *err, mh_json_rule rule, const mh_json_error *je,
+                                 const char *file, const char *what);
 
 /* Stable snake_case name of a rule ("duplicate_key"). Never NULL. */
 const char *mh_json_rule_name(mh_json_rule rule);

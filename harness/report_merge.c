@@ -72,13 +72,8 @@ mh_status mh_report_read(const char *path, cJSON **out, mh_error *err)
     mh_json_error je;
     mh_json_rule rule = mh_json_parse(buf, len, NULL, &doc, &je);
     free(buf);
-    if (rule != MH_JSON_OK) {
-        mh_status st = rule == MH_JSON_E_NOMEM ? MH_ERR_NOMEM : MH_ERR_JSON;
-        mh_error_set(err, st, "invalid JSON in report (%s): %s", mh_json_rule_name(rule),
-                     je.message);
-        mh_error_at_file(err, path, je.line, je.column, (long)je.offset);
-        return st;
-    }
+    if (rule != MH_JSON_OK)
+        return mh_json_error_describe(err, rule, &je, path, "report");
     mh_status st = check_report(doc, path, err);
     if (st != MH_OK) {
         cJSON_Delete(doc);

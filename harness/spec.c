@@ -671,10 +671,7 @@ mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_
     mh_json_rule rule = mh_json_parse(buf, len, NULL, &sp->doc, &je);
     if (rule != MH_JSON_OK) {
         mh_spec_free(sp);
-        mh_error_set(err, rule == MH_JSON_E_NOMEM ? MH_ERR_NOMEM : MH_ERR_JSON,
-                     "invalid JSON (%s): %s", mh_json_rule_name(rule), je.message);
-        mh_error_at_file(err, name, je.line, je.column, (long)je.offset);
-        return rule == MH_JSON_E_NOMEM ? MH_ERR_NOMEM : MH_ERR_JSON;
+        return mh_json_error_describe(err, rule, &je, name, NULL);
     }
     loader L = {sp, buf, len, err};
     mh_status st = load_document(&L);
