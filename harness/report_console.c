@@ -81,8 +81,12 @@ static void summary_line(const con *c, const mh_summary *s)
             c->run->interrupted ? "INTERRUPTED: " : "", s->cases, s->passed,
             paint(c, s->failed ? RED : ""), s->failed, paint(c, s->failed ? RESET : ""),
             s->warnings, s->inconclusive);
-    fprintf(c->out, " in %.1f s (seed %" PRIu64 ")\n",
-            isfinite(c->run->duration_ms) ? c->run->duration_ms / 1000.0 : 0.0, c->run->seed);
+    double ms = isfinite(c->run->duration_ms) ? c->run->duration_ms : 0.0;
+    if (ms < 10000)
+        fprintf(c->out, " in %.0f ms", ms);
+    else
+        fprintf(c->out, " in %.1f s", ms / 1000.0);
+    fprintf(c->out, " (seed %" PRIu64 ")\n", c->run->seed);
 }
 
 static void header(const con *c)
