@@ -55,6 +55,22 @@ int mh_cli_parse_double(const char *cmd, const char *flag, const char *text, dou
     return 0;
 }
 
+const char *mh_cli_opt_name(const char *arg, char *buf, size_t cap)
+{
+    size_t n = arg ? strcspn(arg, "=") : 0;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(buf, arg, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+int mh_cli_value_is_option(const char *value)
+{
+    return value && value[0] == '-' && value[1] == '-' && value[2] != '\0';
+}
+
 const char *mh_cli_or_env(const char *value, const char *env)
 {
     if (value)

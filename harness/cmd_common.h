@@ -14,6 +14,15 @@ int mh_cli_parse_u64(const char *cmd, const char *flag, const char *text, uint64
 int mh_cli_parse_double(const char *cmd, const char *flag, const char *text, double min,
                         double *out);
 
+/* The option name of a command-line word: arg up to any '=' (the value may
+ * be a secret, so messages never echo it), cut to fit buf. Returns buf. */
+const char *mh_cli_opt_name(const char *arg, char *buf, size_t cap);
+
+/* 1 when a flag's value is another long option ("--secret --jwt-key K"):
+ * the value was forgotten, and the word after it must not be taken as an
+ * argument (it may be a secret echoed in an error). */
+int mh_cli_value_is_option(const char *value);
+
 /* value if non-NULL, else getenv(env) (NULL when unset or empty). */
 const char *mh_cli_or_env(const char *value, const char *env);
 

@@ -169,9 +169,12 @@ static int run_campaign(mh_run_cli *c, mh_run_session *s, const fuzz_flags *f)
                       .status = on_status,
                       .status_ctx = &ss,
                       .stop = &stop};
-    if (!c->quiet)
+    if (!c->quiet) {
+        char *url = mh_run_cli_shown_url(c);
         printf("manta-harness %s fuzz: %s against %s, seed %llu\n", MH_VERSION, o.gen.op->id,
-               c->base_url, (unsigned long long)c->seed);
+               url ? url : "the target", (unsigned long long)c->seed);
+        free(url);
+    }
     fflush(stdout);
     mh_fuzz_out out;
     mh_error err;
@@ -202,8 +205,12 @@ static int run_campaign(mh_run_cli *c, mh_run_session *s, const fuzz_flags *f)
                   .interrupted = out.interrupted};
     bad |= mh_run_cli_write_reports(c, &run, CMD, 0);
     int status = fuzz_exit(&out);
-    if (status == MH_EXIT_UNREACHABLE)
-        mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s", c->base_url);
+    if (status == MH_EXIT_UNREACHABLE) {
+        char *url = mh_run_cli_shown_url(c);
+        mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s",
+                     url ? url : "the target");
+        free(url);
+    }
     mh_fuzz_out_free(&out);
     return bad && status == MH_EXIT_OK ? MH_EXIT_UNREACHABLE : status;
 }

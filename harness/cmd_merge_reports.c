@@ -8,6 +8,7 @@
 
 #include "baseline.h"
 #include "cli.h"
+#include "cmd_common.h"
 #include "fileio.h"
 #include "report.h"
 #include "report_merge.h"
@@ -80,8 +81,9 @@ static int parse_args(int argc, char **argv, options *o)
         if (rc > 0)
             continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            char name[64]; /* only the name: an "=value" may be a secret */
             mh_cli_error(CMD, "unknown option '%s' (see manta-harness merge-reports --help)",
-                         argv[i]);
+                         mh_cli_opt_name(argv[i], name, sizeof name));
             return MH_EXIT_USAGE;
         }
         if (!o->out)

@@ -64,6 +64,13 @@ static int parse(int argc, char **argv, replay_flags *f)
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         int bad = 0;
+        char name[64];
+        if (optarg && optarg == argv[optind - 1] && mh_cli_value_is_option(optarg)) {
+            mh_cli_error(CMD, "option '%s' needs a value, got option '%s' (see --help)",
+                         mh_cli_opt_name(argv[optind - 2], name, sizeof name),
+                         mh_cli_opt_name(optarg, (char[64]){0}, 64));
+            return -1;
+        }
         switch (o) {
         case 'u':
             f->base_url = optarg;
@@ -104,8 +111,9 @@ static int parse(int argc, char **argv, replay_flags *f)
             usage(stdout);
             return 1;
         default:
+            /* only the option's name: its "=value" may be a secret */
             mh_cli_error(CMD, "unknown option or missing value '%s' (see --help)",
-                         argv[optind - 1]);
+                         mh_cli_opt_name(argv[optind - 1], name, sizeof name));
             return -1;
         }
         if (bad)

@@ -281,6 +281,14 @@ static int apply_opt(mh_run_cli *c, int opt, const char *arg)
     return -1;
 }
 
+static const char *option_name(int val)
+{
+    for (const struct option *o = long_opts; o->name; o++)
+        if (o->val == val)
+            return o->name;
+    return "?";
+}
+
 /* Parses argv into c. Returns -1 on a usage error (already printed), 1 for
  * --help (printed), 0 otherwise. */
 static int parse_args(int argc, char **argv, mh_run_cli *c)
@@ -295,11 +303,21 @@ static int parse_args(int argc, char **argv, mh_run_cli *c)
             return 1;
         }
         if (opt == '?' || opt == ':') {
-            const char *bad = argv[optind - 1];
-            if (optopt)
+            /* only the option's name: its "=value" may be a secret */
+            const char *word = argv[optind - 1];
+            char bad[64];
+            mh_cli_opt_name(word, bad, sizeof bad);
+            if (optopt && strchr(word, '='))
+                mh_cli_error(CMD, "option '%s' takes no value (see --help)", bad);
+            else if (optopt)
                 mh_cli_error(CMD, "option '%s' needs a value (see --help)", bad);
             else
-                mh_cli_error(CMD, "unknown option '%s' (see --help)", bad);
+                mh_cli_error(CMD, "unknown or ambiguous option '%s' (see --help)", bad);
+            return -1;
+        }
+        if (optarg && optarg == argv[optind - 1] && mh_cli_value_is_option(optarg)) {
+            mh_cli_error(CMD, "option '--%s' needs a value, got option '%s' (see --help)",
+                         option_name(opt), mh_cli_opt_name(optarg, (char[64]){0}, 64));
             return -1;
         }
         if (apply_opt(c, opt, optarg))

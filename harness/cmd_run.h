@@ -69,6 +69,11 @@ void mh_run_session_close(mh_run_session *s);
  * Returns 1 when any report failed, else 0. */
 int mh_run_cli_write_reports(const mh_run_cli *c, const mh_run *run, const char *cmd, int announce);
 
+/* c->base_url for console lines, with the configured token, JWT key and
+ * secret replaced by their placeholders (a URL may carry one). Caller
+ * frees; NULL on OOM. */
+char *mh_run_cli_shown_url(const mh_run_cli *c);
+
 /* Runs the suite as configured; prints; returns the exit status. */
 int mh_run_cli_execute(mh_run_cli *c);
 

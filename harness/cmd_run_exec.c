@@ -10,6 +10,7 @@
 #include "cmd_run.h"
 #include "baseline.h"
 #include "json_strict.h"
+#include "redact.h"
 #include "refserver.h"
 #include "report.h"
 #include "runner.h"
@@ -126,6 +127,21 @@ int mh_run_cli_write_reports(const mh_run_cli *c, const mh_run *run, const char 
         mh_report_target_free(&t);
     }
     return failed;
+}
+
+char *mh_run_cli_shown_url(const mh_run_cli *c)
+{
+    const char *url = c->base_url ? c->base_url : "";
+    mh_redactor *red = mh_redactor_new();
+    if (!red || mh_redactor_add(red, c->token, "$MANTA_TOKEN") ||
+        mh_redactor_add(red, c->jwt_key, "$MANTA_JWT_KEY") ||
+        mh_redactor_add(red, c->secret, "$MANTA_SECRET")) {
+        mh_redactor_free(red);
+        return NULL;
+    }
+    char *shown = mh_redact(red, url, strlen(url));
+    mh_redactor_free(red);
+    return shown;
 }
 
 static int exit_status(const mh_runner_out *out)
@@ -254,8 +270,12 @@ static int report_run(const mh_run_cli *c, const mh_runner_opts *o, const char *
         print_baseline_summary(c, &diff);
     failed |= mh_run_cli_write_reports(c, &run, CMD, 1);
     int status = run_status(c, out, &diff);
-    if (status == MH_EXIT_UNREACHABLE)
-        mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s", c->base_url);
+    if (status == MH_EXIT_UNREACHABLE) {
+        char *url = mh_run_cli_shown_url(c);
+        mh_cli_error(CMD, "target unreachable: no request got an HTTP answer from %s",
+                     url ? url : "the target");
+        free(url);
+    }
     mh_baseline_diff_clear(&diff);
     return failed && status == MH_EXIT_OK ? MH_EXIT_UNREACHABLE : status;
 }
@@ -275,9 +295,12 @@ static int run_and_report(mh_run_cli *c, mh_runner_opts *o, const char *spec_pat
                          .t0 = mono_ms()};
     o->progress = on_progress;
     o->progress_ctx = &ps;
-    if (!c->quiet)
+    if (!c->quiet) {
+        char *url = mh_run_cli_shown_url(c);
         printf("manta-harness %s: %s against %s, seed %llu, run id %s\n", MH_VERSION, o->gen.op->id,
-               c->base_url, (unsigned long long)o->gen.seed, o->gen.run_id);
+               url ? url : "the target", (unsigned long long)o->gen.seed, o->gen.run_id);
+        free(url);
+    }
     fflush(stdout);
     mh_runner_out out;
     int status;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_common.h"
 #include "refserver.h"
 #include "spec.h"
 
@@ -106,7 +107,9 @@ static int apply_flag(const char *cmd, serve_config *c, const char *flag, const 
         }
         c->faults |= MH_FAULT_BIT(f);
     } else {
-        mh_cli_error(cmd, "%s: unknown option (see --help)", flag);
+        char name[64]; /* only the name: an "=value" may be a secret */
+        mh_cli_error(cmd, "%s: unknown option (see --help)",
+                     mh_cli_opt_name(flag, name, sizeof name));
         return -1;
     }
     return 0;
@@ -119,8 +122,10 @@ static int parse_args(int argc, char **argv, serve_config *c)
     for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
             return 1;
-        if (i + 1 >= argc) {
-            mh_cli_error(argv[0], "%s: missing value or unknown option (see --help)", argv[i]);
+        if (i + 1 >= argc || mh_cli_value_is_option(argv[i + 1])) {
+            char name[64]; /* only the name: an "=value" may be a secret */
+            mh_cli_error(argv[0], "%s: missing value or unknown option (see --help)",
+                         mh_cli_opt_name(argv[i], name, sizeof name));
             return -1;
         }
         if (apply_flag(argv[0], c, argv[i], argv[i + 1]) != 0)

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cmd_common.h"
 #include "jwt.h"
 
 static void token_usage(FILE *out)
@@ -28,9 +29,12 @@ int mh_cmd_token(int argc, char **argv)
             token_usage(stdout);
             return MH_EXIT_OK;
         }
-        if (i + 1 >= argc || (strcmp(a, "--jwt-key") != 0 && strcmp(a, "--bot-id") != 0 &&
-                              strcmp(a, "--ttl") != 0)) {
-            mh_cli_error(argv[0], "%s: unknown option or missing value (see --help)", a);
+        if (i + 1 >= argc || mh_cli_value_is_option(argv[i + 1]) ||
+            (strcmp(a, "--jwt-key") != 0 && strcmp(a, "--bot-id") != 0 &&
+             strcmp(a, "--ttl") != 0)) {
+            char name[64]; /* only the name: an "=value" may be a secret */
+            mh_cli_error(argv[0], "%s: unknown option or missing value (see --help)",
+                         mh_cli_opt_name(a, name, sizeof name));
             return MH_EXIT_USAGE;
         }
         const char *v = argv[++i];

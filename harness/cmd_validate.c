@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "cmd_common.h"
 #include "fileio.h"
 #include "model.h"
 #include "spec.h"
@@ -97,7 +98,9 @@ static int parse_args(int argc, char **argv, options *o)
         if (matched)
             continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            mh_cli_error(CMD, "unknown option '%s' (see manta-harness validate --help)", argv[i]);
+            char name[64]; /* only the name: an "=value" may be a secret */
+            mh_cli_error(CMD, "unknown option '%s' (see manta-harness validate --help)",
+                         mh_cli_opt_name(argv[i], name, sizeof name));
             return MH_EXIT_USAGE;
         }
         if (o->file) {

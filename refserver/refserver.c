@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "json_strict.h"
+#include "redact.h"
 #include "refserver_int.h"
 
 #define DEFAULT_OP "POST /openapi/personalTag"
@@ -202,13 +203,16 @@ void mh__log(mh_refserver *s, const char *method, const char *path, const mh__an
     for (; path && path[i] && i < sizeof p - 1; i++)
         p[i] = (unsigned char)path[i] < 0x20 || path[i] == 0x7f ? '?' : path[i];
     p[i] = '\0';
+    char *shown = mh_redact(s->log_redactor, p, i);
+    const char *path_out = shown ? shown : "(path withheld)";
     pthread_mutex_lock(&s->log_mu);
     if (a->drop || !a->status)
-        fprintf(s->log, "%.16s %s - %.2fms (connection closed)\n", method, p, ms);
+        fprintf(s->log, "%.16s %s - %.2fms (connection closed)\n", method, path_out, ms);
     else
-        fprintf(s->log, "%.16s %s %d %.2fms\n", method, p, a->status, ms);
+        fprintf(s->log, "%.16s %s %d %.2fms\n", method, path_out, a->status, ms);
     fflush(s->log);
     pthread_mutex_unlock(&s->log_mu);
+    free(shown);
 }
 
 /* ---- lifecycle ---- */
@@ -298,6 +302,12 @@ static mh_status copy_config(mh_refserver *s, const mh_refserver_opts *o, mh_err
     if (o->secret && !(s->secret = strdup(o->secret)))
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     s->secret_len = o->secret ? strlen(o->secret) : 0;
+    /* A client may put the secret or the key in the path; the log must not
+     * repeat it. */
+    if (o->log && (!(s->log_redactor = mh_redactor_new()) ||
+                   mh_redactor_add(s->log_redactor, s->secret, "$MANTA_SECRET") ||
+                   mh_redactor_add(s->log_redactor, s->jwt_key, "$MANTA_JWT_KEY")))
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     return MH_OK;
 }
 
@@ -421,6 +431,7 @@ void mh_refserver_stop(mh_refserver *s)
     free(s->cred_prop);
     free(s->name_prop);
     free(s->huge_body);
+    mh_redactor_free(s->log_redactor);
     pthread_mutex_destroy(&s->log_mu);
     free(s);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "ratelimit.h"
+#include "redact.h"
 #include "refserver.h"
 #include "schema.h"
 #include "spec.h"
@@ -35,6 +36,7 @@ struct mh_refserver {
     size_t jwt_key_len;
     unsigned long long faults;
     FILE *log;
+    mh_redactor *log_redactor; /* secret and key out of logged paths; NULL when silent */
     pthread_mutex_t log_mu;
     char *huge_body; /* the huge-answer fault's 200 body, built at start */
     size_t huge_len;

@@ -1,0 +1,592 @@
+/* test_secrets.c — the token, the JWT key and the body secret never leave
+ * the harness: every subcommand x every output it makes (stdout, stderr,
+ * json/junit/html/sarif reports, baselines, fuzz case files, merged reports,
+ * serve's log), with secrets that need JSON escaping and percent-encoding,
+ * given by flag and by environment, against the in-process reference server
+ * whose echo-secret and echo-token faults put them into the answers.
+ *
+ * Each secret carries a distinctive alphanumeric core: whatever escaping an
+ * output applies (JSON, \u, percent, HTML, XML, shell quoting) keeps those
+ * bytes, so finding the core anywhere is a leak. The raw, JSON-escaped and
+ * percent-encoded whole forms are checked too, and every JWT-looking string
+ * is verified against the key: a valid one in an output is a leaked token. */
+#define _GNU_SOURCE
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json_strict.h"
+#include "jwt.h"
+#include "refserver.h"
+#include "spec.h"
+#include "testutil.h"
+
+#define BOT "sec-bot"
+/* quote, backslash, solidus, space, non-ASCII, shell and HTML specials */
+#define SECRET "s\"e\\c/r e\xe2\x82\xac t'<&>QzS3cX7"
+#define SECRET_CORE "QzS3cX7"
+#define KEY "k\"ey/\\ \xc3\xa9'<&>JwK9yV2"
+#define KEY_CORE "JwK9yV2"
+
+/* ------------------------------------------------------------- leak scan */
+
+static char *percent(const char *s, int lower)
+{
+    const char *hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+    char *out = malloc(strlen(s) * 3 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static int contains(const char *text, size_t len, const char *needle)
+{
+    return needle[0] && memmem(text, len, needle, strlen(needle)) != NULL;
+}
+
+/* Fails when text holds secret s (named name) in any form. */
+static void assert_no_form(const char *where, const char *text, size_t len, const char *name,
+                           const char *s, const char *core)
+{
+    char *quoted = mh_json_quote(s);
+    ck_assert_ptr_nonnull(quoted);
+    quoted[strlen(quoted) - 1] = '\0';
+    char *up = percent(s, 0), *low = percent(s, 1);
+    const char *forms[] = {s, quoted + 1, up, low, core};
+    const char *form_names[] = {"raw", "JSON-escaped", "percent-encoded", "percent-encoded",
+                                "core (some escaped form)"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        if (forms[i] && contains(text, len, forms[i])) {
+            const char *at = memmem(text, len, forms[i], strlen(forms[i]));
+            size_t off = (size_t)(at - text), from = off > 80 ? off - 80 : 0;
+            ck_abort_msg("%s leaks the %s (%s) at byte %zu: ...%.*s...", where, name, form_names[i],
+                         off, (int)(len - from < 200 ? len - from : 200), text + from);
+        }
+    }
+    free(quoted);
+    free(up);
+    free(low);
+}
+
+/* Fails when text holds a JWT whose signature verifies with KEY and which
+ * is not expired: a usable bearer token. */
+static void assert_no_live_token(const char *where, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while ((p = memmem(p, (size_t)(end - p), "eyJ", 3)) != NULL) {
+        const char *q = p;
+        while (q < end && (((*q | 32) >= 'a' && (*q | 32) <= 'z') || (*q >= '0' && *q <= '9') ||
+                           *q == '-' || *q == '_' || *q == '.'))
+            q++;
+        char *tok = strndup(p, (size_t)(q - p));
+        mh_jwt_result r = mh_jwt_verify(tok, KEY, strlen(KEY), time(NULL), NULL);
+        ck_assert_msg(r != MH_JWT_OK, "%s leaks a valid bearer token: %s", where, tok);
+        free(tok);
+        p = q;
+    }
+}
+
+/* Every check on one output; extra_token is a token the test gave (or NULL). */
+static void assert_clean_text(const char *where, const char *text, size_t len,
+                              const char *extra_token)
+{
+    if (!text)
+        return;
+    assert_no_form(where, text, len, "body secret", SECRET, SECRET_CORE);
+    assert_no_form(where, text, len, "JWT key", KEY, KEY_CORE);
+    if (extra_token)
+        assert_no_form(where, text, len, "token", extra_token, NULL);
+    assert_no_live_token(where, text, len);
+}
+
+static const char *scan_token; /* for the nftw callback */
+static int scanned_files;
+
+static int scan_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_F)
+        return 0;
+    size_t len = 0;
+    char *text = tu_read_file(path, &len);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    assert_clean_text(path, text, len, scan_token);
+    scanned_files++;
+    free(text);
+    return 0;
+}
+
+/* Checks every file under dir; returns how many were read. */
+static int assert_clean_dir(const char *dir, const char *extra_token)
+{
+    scan_token = extra_token;
+    scanned_files = 0;
+    nftw(dir, scan_entry, 16, FTW_PHYS);
+    return scanned_files;
+}
+
+/* ------------------------------------------------------------- fixtures */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+typedef struct {
+    char dir[64];
+    char paths[8][256];
+    int next;
+} tmp_dir;
+
+static void tmp_init(tmp_dir *t)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->dir, sizeof t->dir, "/tmp/mh-secrets-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(t->dir));
+}
+
+static const char *tmp_path(tmp_dir *t, const char *fmt, const char *name)
+{
+    char *b = t->paths[t->next++ % 8];
+    char dir[64];
+    memcpy(dir, t->dir, sizeof dir);
+    snprintf(b, 256, fmt, dir, name);
+    return b;
+}
+
+static void tmp_free(tmp_dir *t)
+{
+    nftw(t->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+typedef struct {
+    mh_spec *spec;
+    mh_refserver *srv;
+    char url[128];
+} ref_target;
+
+static void ref_start(ref_target *t, unsigned long long faults)
+{
+    mh_error err;
+    mh_error_clear(&err);
+    ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &t->spec, &err), MH_OK);
+    const char *bots[] = {BOT};
+    mh_refserver_opts o;
+    memset(&o, 0, sizeof o);
+    o.spec = t->spec;
+    o.bot_ids = bots;
+    o.bot_count = 1;
+    o.secret = SECRET;
+    o.jwt_key = KEY;
+    o.jwt_key_len = strlen(KEY);
+    o.faults = faults;
+    ck_assert_int_eq(mh_refserver_start(&o, &t->srv, &err), MH_OK);
+    snprintf(t->url, sizeof t->url, "%s", mh_refserver_base_url(t->srv));
+}
+
+static void ref_stop(ref_target *t)
+{
+    mh_refserver_stop(t->srv);
+    mh_spec_free(t->spec);
+}
+
+static const unsigned long long ECHO_BOTH =
+    MH_FAULT_BIT(MH_FAULT_ECHO_SECRET) | MH_FAULT_BIT(MH_FAULT_ECHO_TOKEN);
+
+/* Runs the CLI and checks both streams; returns the exit status. */
+static int run_clean(const char *const *argv, const char *extra_token, char **out_keep)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_run_cli(argv, NULL, &out, &err, 120);
+    char where[160];
+    snprintf(where, sizeof where, "stdout of '%s %s'", argv[1], argv[2] ? argv[2] : "");
+    assert_clean_text(where, out, out ? strlen(out) : 0, extra_token);
+    snprintf(where, sizeof where, "stderr of '%s %s'", argv[1], argv[2] ? argv[2] : "");
+    assert_clean_text(where, err, err ? strlen(err) : 0, extra_token);
+    ck_assert_msg(rc >= 0 && rc <= 3, "exit %d; stderr: %s", rc, err ? err : "");
+    if (out_keep)
+        *out_keep = out;
+    else
+        free(out);
+    free(err);
+    return rc;
+}
+
+static int report_has_check(const char *path, const char *check)
+{
+    char *text = tu_read_file(path, NULL);
+    ck_assert_msg(text != NULL, "no report at %s", path);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    ck_assert_ptr_nonnull(j);
+    cJSON *bc = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "summary"), "by_check");
+    int has = cJSON_GetObjectItem(bc, check) != NULL;
+    cJSON_Delete(j);
+    return has;
+}
+
+static char *mint(long long ttl)
+{
+    long long now = (long long)time(NULL);
+    char *t = mh_jwt_mint(KEY, strlen(KEY), BOT, now, now + ttl);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/* run with every output at once: the leak must be found (the echo faults
+ * fire) and reported without the secret anywhere. */
+static void run_all_outputs(int via_env, int use_token)
+{
+    ref_target t;
+    ref_start(&t, ECHO_BOTH);
+    tmp_dir d;
+    tmp_init(&d);
+    const char *json = tmp_path(&d, "json:%s/%s", "r.json");
+    const char *junit = tmp_path(&d, "junit:%s/%s", "r.xml");
+    const char *html = tmp_path(&d, "html:%s/%s", "r.html");
+    const char *sarif = tmp_path(&d, "sarif:%s/%s", "r.sarif");
+    const char *bl = tmp_path(&d, "%s/%s", "baseline.json");
+    char *tok = use_token ? mint(3600) : NULL;
+    const char *av[40] = {"manta-harness",    "run",
+                          "--no-progress",    "--verbose",
+                          "--suite",          "valid,malformed,auth",
+                          "--max-cases",      "14",
+                          "--seed",           "7",
+                          "--base-url",       t.url,
+                          "--report",         json,
+                          "--report",         junit,
+                          "--report",         html,
+                          "--report",         sarif,
+                          "--write-baseline", bl};
+    size_t n = 22;
+    if (via_env) {
+        setenv("MANTA_BOT_ID", BOT, 1);
+        setenv("MANTA_SECRET", SECRET, 1);
+        setenv(use_token ? "MANTA_TOKEN" : "MANTA_JWT_KEY", use_token ? tok : KEY, 1);
+    } else {
+        av[n++] = "--bot-id";
+        av[n++] = BOT;
+        av[n++] = "--secret";
+        av[n++] = SECRET;
+        av[n++] = use_token ? "--token" : "--jwt-key";
+        av[n++] = use_token ? tok : KEY;
+    }
+    av[n] = NULL;
+    int rc = run_clean(av, tok, NULL);
+    unsetenv("MANTA_BOT_ID");
+    unsetenv("MANTA_SECRET");
+    unsetenv("MANTA_TOKEN");
+    unsetenv("MANTA_JWT_KEY");
+    ck_assert_int_eq(rc, 1);
+    ck_assert_msg(report_has_check(json + 5, "sensitive_data_exposure"),
+                  "the echo faults did not fire: nothing was tested");
+    ck_assert_int_eq(assert_clean_dir(d.dir, tok), 5);
+    free(tok);
+    tmp_free(&d);
+    ref_stop(&t);
+}
+
+START_TEST(secrets_run_flags_key_all_outputs_clean)
+{
+    run_all_outputs(0, 0);
+}
+END_TEST
+
+START_TEST(secrets_run_env_key_all_outputs_clean)
+{
+    run_all_outputs(1, 0);
+}
+END_TEST
+
+START_TEST(secrets_run_flags_token_all_outputs_clean)
+{
+    run_all_outputs(0, 1);
+}
+END_TEST
+
+START_TEST(secrets_run_env_token_all_outputs_clean)
+{
+    run_all_outputs(1, 1);
+}
+END_TEST
+
+START_TEST(secrets_list_cases_clean)
+{
+    char *tok = mint(3600);
+    const char *with_key[] = {
+        "manta-harness", "run",  "--list-cases", "--verbose", "--jwt-key", KEY,
+        "--secret",      SECRET, "--bot-id",     BOT,         NULL};
+    char *out = NULL;
+    ck_assert_int_eq(run_clean(with_key, NULL, &out), 0);
+    ck_assert_msg(strstr(out, "auth/") != NULL, "no plan listed: %s", out);
+    free(out);
+    const char *with_token[] = {"manta-harness", "run",  "--list-cases", "--token", tok,
+                                "--secret",      SECRET, "--bot-id",     BOT,       NULL};
+    ck_assert_int_eq(run_clean(with_token, tok, NULL), 0);
+    free(tok);
+}
+END_TEST
+
+/* fuzz saves finding files; replay re-sends one; merge-reports combines. */
+START_TEST(secrets_fuzz_casefiles_replay_clean)
+{
+    ref_target t;
+    ref_start(&t, ECHO_BOTH);
+    tmp_dir d;
+    tmp_init(&d);
+    const char *outdir = tmp_path(&d, "%s/%s", "cases");
+    const char *json = tmp_path(&d, "json:%s/%s", "f.json");
+    const char *fz[] = {
+        "manta-harness", "fuzz",     "--iterations", "40",         "--seed", "3",        "--out",
+        outdir,          "--report", json,           "--base-url", t.url,    "--bot-id", BOT,
+        "--secret",      SECRET,     "--jwt-key",    KEY,          NULL};
+    ck_assert_int_eq(run_clean(fz, NULL, NULL), 1);
+    ck_assert_int_ge(assert_clean_dir(d.dir, NULL), 2);
+
+    /* replay every saved file, secrets from the environment */
+    DIR *dir = opendir(outdir);
+    ck_assert_ptr_nonnull(dir);
+    struct dirent *e;
+    int replayed = 0;
+    setenv("MANTA_SECRET", SECRET, 1);
+    setenv("MANTA_JWT_KEY", KEY, 1);
+    setenv("MANTA_BOT_ID", BOT, 1);
+    while ((e = readdir(dir)) != NULL && replayed < 4) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", outdir, e->d_name);
+        const char *rp[] = {"manta-harness", "replay", path, "--base-url", t.url, NULL};
+        run_clean(rp, NULL, NULL);
+        replayed++;
+    }
+    unsetenv("MANTA_SECRET");
+    unsetenv("MANTA_JWT_KEY");
+    unsetenv("MANTA_BOT_ID");
+    closedir(dir);
+    ck_assert_int_gt(replayed, 0);
+    tmp_free(&d);
+    ref_stop(&t);
+}
+END_TEST
+
+START_TEST(secrets_merge_reports_clean)
+{
+    ref_target t;
+    ref_start(&t, ECHO_BOTH);
+    tmp_dir d;
+    tmp_init(&d);
+    const char *paths[2];
+    for (int k = 0; k < 2; k++) {
+        char shard[8], name[16];
+        snprintf(shard, sizeof shard, "%d/2", k + 1);
+        snprintf(name, sizeof name, "s%d.json", k + 1);
+        const char *flag = tmp_path(&d, "json:%s/%s", name);
+        paths[k] = flag + 5;
+        const char *av[] = {
+            "manta-harness", "run",  "--no-progress", "--quiet", "--suite",  "valid,auth",
+            "--seed",        "11",   "--run-id",      "sec1",    "--shard",  shard,
+            "--report",      flag,   "--base-url",    t.url,     "--bot-id", BOT,
+            "--secret",      SECRET, "--jwt-key",     KEY,       NULL};
+        ck_assert_int_eq(run_clean(av, NULL, NULL), 1);
+    }
+    const char *merged = tmp_path(&d, "%s/%s", "merged.json");
+    const char *mr[] = {"manta-harness", "merge-reports", merged, paths[0], paths[1], NULL};
+    run_clean(mr, NULL, NULL);
+    ck_assert_msg(report_has_check(merged, "sensitive_data_exposure"), "merge lost the finding");
+    ck_assert_int_eq(assert_clean_dir(d.dir, NULL), 3);
+    tmp_free(&d);
+    ref_stop(&t);
+}
+END_TEST
+
+/* Secrets given in the wrong place: error messages must not echo them. */
+START_TEST(secrets_bad_flags_not_echoed)
+{
+    char *tok = mint(3600);
+    char tok_eq[1024], key_eq[256], sec_eq[256];
+    snprintf(tok_eq, sizeof tok_eq, "--token=%s", tok);
+    snprintf(key_eq, sizeof key_eq, "--jwt-keyy=%s", KEY);
+    snprintf(sec_eq, sizeof sec_eq, "--secrett=%s", SECRET);
+    char quiet_eq[256];
+    snprintf(quiet_eq, sizeof quiet_eq, "--quiet=%s", SECRET);
+    const char *const cases[][14] = {
+        {"manta-harness", "validate", tok_eq, NULL},
+        {"manta-harness", "merge-reports", sec_eq, NULL},
+        {"manta-harness", "run", key_eq, NULL},
+        {"manta-harness", "run", sec_eq, "--list-cases", NULL},
+        {"manta-harness", "run", quiet_eq, NULL},
+        {"manta-harness", "run", "--secret", SECRET, "--jwt-key", KEY, "--seed", "x", NULL},
+        {"manta-harness", "run", "--jwt-key", KEY, "--secret", SECRET, "--bogus", NULL},
+        {"manta-harness", "run", "--jwt-key", KEY, "--secret", SECRET, "stray", NULL},
+        {"manta-harness", "run", "--jwt-key", KEY, "--secret", SECRET, "--report", "pdf:x", NULL},
+        {"manta-harness", "run", "--jwt-key", KEY, "--secret", SECRET, "--base-url",
+         "http://127.0.0.1:1/api", "--suite", "valid", "--max-cases", "1", NULL},
+        {"manta-harness", "run", "--token", tok, "--secret", SECRET, NULL},
+        {"manta-harness", "fuzz", tok_eq, "--iterations", "1", NULL},
+        {"manta-harness", "fuzz", "--jwt-key", KEY, "--secret", SECRET, "--iterations", "0", NULL},
+        {"manta-harness", "replay", "--secret", SECRET, "--jwt-key", KEY, NULL},
+        {"manta-harness", "replay", sec_eq, "/nonexistent", NULL},
+        {"manta-harness", "token", "--jwt-key", KEY, "--bot-id", BOT, "--ttl", "x", NULL},
+        {"manta-harness", "token", key_eq, "--bot-id", BOT, NULL},
+        {"manta-harness", "serve", "--jwt-key", KEY, "--secret", SECRET, "--bot-id", BOT, "--port",
+         "x", NULL},
+        {"manta-harness", "serve", sec_eq, "--bot-id", BOT, NULL},
+        {"manta-harness", "serve", "--bot-id", BOT, "--secret", SECRET, "--jwt-key", KEY, "--host",
+         "not a host", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc = run_clean(cases[i], tok, NULL);
+        ck_assert_msg(rc != 0 && rc != -1, "case %zu (%s %s) exit %d", i, cases[i][1], cases[i][2],
+                      rc);
+    }
+    free(tok);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- serve */
+
+static char *read_until_eof(int fd, int timeout_ms)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    ssize_t k;
+    struct pollfd p = {fd, POLLIN, 0};
+    while (n + 1 < cap && poll(&p, 1, timeout_ms) > 0 && (k = read(fd, buf + n, cap - n - 1)) > 0)
+        n += (size_t)k;
+    buf[n] = '\0';
+    return buf;
+}
+
+/* serve with secrets in the environment, driven by `run` (whose own
+ * outputs are checked too); its stderr log must stay clean. */
+START_TEST(secrets_serve_log_clean)
+{
+    int po[2], pe[2];
+    ck_assert_int_eq(pipe(po), 0);
+    ck_assert_int_eq(pipe(pe), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        setenv("MANTA_JWT_KEY", KEY, 1);
+        setenv("MANTA_SECRET", SECRET, 1);
+        const char *av[] = {MH_BINARY, "serve",       "--port",  "0",          "--bot-id", BOT,
+                            "--fault", "echo-secret", "--fault", "echo-token", NULL};
+        execv(MH_BINARY, (char *const *)av);
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    char url[256];
+    size_t n = 0;
+    struct pollfd p = {po[0], POLLIN, 0};
+    while (n + 1 < sizeof url && poll(&p, 1, 20000) > 0 && read(po[0], url + n, 1) == 1 &&
+           url[n] != '\n')
+        n++;
+    url[n] = '\0';
+    ck_assert_msg(strncmp(url, "http://", 7) == 0, "serve printed '%s'", url);
+
+    /* the secrets, percent-encoded, in the path and query of requests */
+    char *enc = percent(SECRET, 0), *kenc = percent(KEY, 1);
+    char probe[1024];
+    snprintf(probe, sizeof probe, "%s/p/%s/%s", url, enc, kenc);
+    const char *av[] = {"manta-harness",
+                        "run",
+                        "--no-progress",
+                        "--suite",
+                        "valid,auth",
+                        "--max-cases",
+                        "8",
+                        "--base-url",
+                        url,
+                        "--bot-id",
+                        BOT,
+                        "--secret",
+                        SECRET,
+                        "--jwt-key",
+                        KEY,
+                        NULL};
+    ck_assert_int_eq(run_clean(av, NULL, NULL), 1);
+    const char *av2[] = {"manta-harness",
+                         "run",
+                         "--no-progress",
+                         "--suite",
+                         "methods",
+                         "--max-cases",
+                         "2",
+                         "--base-url",
+                         probe,
+                         "--bot-id",
+                         BOT,
+                         "--secret",
+                         SECRET,
+                         "--jwt-key",
+                         KEY,
+                         NULL};
+    ck_assert_int_le(run_clean(av2, NULL, NULL), 1); /* answered, not unreachable */
+    free(enc);
+    free(kenc);
+
+    kill(pid, SIGTERM);
+    char *log = read_until_eof(pe[0], 10000);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(po[0]);
+    close(pe[0]);
+    ck_assert_msg(strstr(log, " 401 ") != NULL, "no request log lines: %s", log);
+    assert_clean_text("serve's stderr log", log, strlen(log), NULL);
+    free(log);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("secrets");
+    TCase *tc = tcase_create("secrets");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, secrets_run_flags_key_all_outputs_clean);
+    tcase_add_test(tc, secrets_run_env_key_all_outputs_clean);
+    tcase_add_test(tc, secrets_run_flags_token_all_outputs_clean);
+    tcase_add_test(tc, secrets_run_env_token_all_outputs_clean);
+    tcase_add_test(tc, secrets_list_cases_clean);
+    tcase_add_test(tc, secrets_fuzz_casefiles_replay_clean);
+    tcase_add_test(tc, secrets_merge_reports_clean);
+    tcase_add_test(tc, secrets_bad_flags_not_echoed);
+    tcase_add_test(tc, secrets_serve_log_clean);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return tu_run_suite(make_suite());
+}
