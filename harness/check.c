@@ -254,6 +254,20 @@ static int list_has_method(const char *list, const char *method, size_t mlen)
     return 0;
 }
 
+/* 1 when any Allow field line lists the method: a list header may be split
+ * over several field lines (RFC 9110 section 5.3), "Allow: GET" then
+ * "Allow: POST" meaning "Allow: GET, POST". */
+static int allow_lists(const mh_exchange *x, const char *method, size_t mlen)
+{
+    for (size_t i = 0; i < x->header_count; i++) {
+        const mh_header *h = &x->headers[i];
+        if (h->name && h->value && strcasecmp(h->name, "Allow") == 0 &&
+            list_has_method(h->value, method, mlen))
+            return 1;
+    }
+    return 0;
+}
+
 static void check_allow(const mh_check_opts *o, const mh_result *r, mh_result *out)
 {
     const mh_exchange *x = &r->exchange;
@@ -277,13 +291,44 @@ static void check_allow(const mh_check_opts *o, const mh_result *r, mh_result *o
         while (*p == ',' || *p == ' ')
             p++;
         size_t n = strcspn(p, ", ");
-        if (n && !list_has_method(allow, p, n)) {
+        if (n && !allow_lists(x, p, n)) {
             add(out, o ? o->enabled : 0, "allow_header_conformance", "",
                 "expected the Allow header to list %s, got \"%.200s\"", declared, allow);
             return;
         }
         p += n;
     }
+}
+
+/* 1 when a string (member name or value) of the tree contains a secret. */
+static int tree_contains(const mh_redactor *secrets, const cJSON *n, const char **which)
+{
+    for (; n; n = n->next) {
+        if (n->string && mh_redact_contains(secrets, n->string, strlen(n->string), which))
+            return 1;
+        if (cJSON_IsString(n) && n->valuestring &&
+            mh_redact_contains(secrets, n->valuestring, strlen(n->valuestring), which))
+            return 1;
+        if (n->child && tree_contains(secrets, n->child, which))
+            return 1;
+    }
+    return 0;
+}
+
+/* A JSON body may spell a secret with any escapes (Go writes '&' as \u0026,
+ * Python non-ASCII as \uXXXX): the raw search misses those, so the decoded
+ * strings are searched too. Only a body with a backslash can differ from its
+ * decoded strings; parsed leniently (cJSON, nesting capped at
+ * CJSON_NESTING_LIMIT) so a body with other faults is still searched. */
+static int json_strings_contain(const mh_redactor *secrets, const char *body, size_t len,
+                                const char **which)
+{
+    if (!memchr(body, '\\', len))
+        return 0;
+    cJSON *tree = cJSON_ParseWithLength(body, len);
+    int hit = tree && tree_contains(secrets, tree, which);
+    cJSON_Delete(tree);
+    return hit;
 }
 
 /* sensitive_data_exposure: one finding per place (body, each header). */
@@ -293,7 +338,8 @@ static void check_secrets(const mh_check_opts *o, mh_result *r)
         return;
     const mh_exchange *x = &r->exchange;
     const char *which = NULL;
-    if (x->body && mh_redact_contains(o->secrets, x->body, x->body_len, &which))
+    if (x->body && (mh_redact_contains(o->secrets, x->body, x->body_len, &which) ||
+                    json_strings_contain(o->secrets, x->body, x->body_len, &which)))
         add(r, o->enabled, "sensitive_data_exposure", "",
             "expected no secret in the answer, the body contains %s", which);
     int ct_seen = 0;
