@@ -342,6 +342,9 @@ static void check_secrets(const mh_check_opts *o, mh_result *r)
                     json_strings_contain(o->secrets, x->body, x->body_len, &which)))
         add(r, o->enabled, "sensitive_data_exposure", "",
             "expected no secret in the answer, the body contains %s", which);
+    if (x->reason && mh_redact_contains(o->secrets, x->reason, strlen(x->reason), &which))
+        add(r, o->enabled, "sensitive_data_exposure", "",
+            "expected no secret in the answer, the status line's reason phrase contains %s", which);
     int ct_seen = 0;
     for (size_t i = 0; i < x->header_count; i++) {
         const mh_header *h = &x->headers[i];

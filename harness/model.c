@@ -103,6 +103,7 @@ void mh_exchange_clear(mh_exchange *x)
         return;
     free(x->error_text);
     free(x->content_type);
+    free(x->reason);
     free_headers(x->headers, x->header_count);
     free(x->body);
     memset(x, 0, sizeof *x);

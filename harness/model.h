@@ -74,6 +74,7 @@ typedef struct {
     double elapsed_ms; /* of the last attempt */
     int attempts;      /* 1 + 429 retries */
     int rate_limited;  /* 1 when still 429 after the retry budget */
+    char *reason;      /* reason phrase of the final status line; NULL when empty */
 } mh_exchange;
 
 typedef enum { MH_SEV_WARNING = 0, MH_SEV_ERROR = 1 } mh_severity;

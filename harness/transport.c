@@ -332,6 +332,20 @@ static int add_header(mh_exchange *x, const char *p, size_t n)
     return 0;
 }
 
+/* Keeps the reason phrase of a status line ("HTTP/1.1 200 OK" -> "OK"): it
+ * is part of the answer's head, so the secret checks look at it too. */
+static int keep_reason(mh_exchange *x, const char *p, size_t n)
+{
+    free(x->reason);
+    x->reason = NULL;
+    const char *end = p + n, *sp = memchr(p, ' ', n);
+    sp = sp ? memchr(sp + 1, ' ', (size_t)(end - sp - 1)) : NULL;
+    if (!sp || sp + 1 >= end)
+        return 0;
+    x->reason = strndup(sp + 1, (size_t)(end - sp - 1));
+    return x->reason ? 0 : -1;
+}
+
 /* Collects the header lines of the final response: a status line starts a new
  * response (after a 1xx), so the previous one's headers are dropped. */
 static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
@@ -345,6 +359,10 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *ud)
     }
     if (n >= 5 && memcmp(p, "HTTP/", 5) == 0) {
         clear_headers(&s->x);
+        if (keep_reason(&s->x, p, trimmed_len(p, n)) != 0) {
+            s->oom = 1;
+            return 0;
+        }
         return n;
     }
     size_t len = trimmed_len(p, n);

@@ -481,13 +481,6 @@ static void post_429_once(srv *s, const req *q, ans *a)
         ans_hdr(a, "Retry-After: 0");
 }
 
-static void post_media_case(srv *s, const req *q, ans *a)
-{
-    (void)s, (void)q;
-    if (a->ct)
-        ans_ct(a, "Application/JSON;charset=UTF-8");
-}
-
 /* Unknown members everywhere (numbers at the edges of the grammar, nested
  * objects), other messages, no botId, pretty-printed with CRLFs, extra
  * headers. Everything the contract allows. */
@@ -514,7 +507,8 @@ static void post_extra_members(srv *s, const req *q, ans *a)
     cJSON_Delete(j);
     /* Numbers cJSON would not print: huge exponent, negative zero. */
     size_t n = strlen(text);
-    const char *tail = ",\r\n\t\"big\": 1E+400, \"tiny\": -0.0e-400, \"neg\": -0\r\n}\r\n";
+    const char *tail = ",\r\n\t\"esc\": \"a\\u0000b\\ud83d\\ude00\\/\\u00e9\", \"big\": 1E+400, "
+                       "\"tiny\": -0.0e-400, \"neg\": -0\r\n}\r\n";
     char *b = malloc(n + strlen(tail) + 4);
     memcpy(b, "\r\n ", 3);
     memcpy(b + 3, text, n + 1);
@@ -526,6 +520,8 @@ static void post_extra_members(srv *s, const req *q, ans *a)
     ans_hdr(a, "Set-Cookie: sid=abc; HttpOnly");
     ans_hdr(a, "X-Request-Id: 42");
     ans_hdr(a, "Cache-Control: no-store");
+    if (a->status == 401)
+        ans_hdr(a, "WWW-Authenticate: Bearer error=\"invalid_token\"");
 }
 
 /* Every error status exchanged for another declared 4xx, and the body's
@@ -613,6 +609,79 @@ static void post_success_true_403(srv *s, const req *q, ans *a)
     ans_text(a, t);
     free(t);
     cJSON_Delete(j);
+}
+
+/* Takes any scheme's credentials as a bearer token ("Basic x", "Token t"). */
+static void pre_accept_any_scheme(srv *s, req *q)
+{
+    if (q->auth && strncasecmp(q->auth, "Bearer ", 7) != 0)
+        use_good_token(s, q);
+}
+
+static void post_204(srv *s, const req *q, ans *a)
+{
+    (void)s, (void)q;
+    if (a->status == 200) {
+        a->status = 204;
+        ans_ct(a, NULL);
+        ans_text(a, "");
+    }
+}
+
+/* 501 Not Implemented for undeclared methods: still a 5xx. */
+static void post_methods_501(srv *s, const req *q, ans *a)
+{
+    (void)s, (void)q;
+    if (a->status == 405) {
+        a->status = 501;
+        ans_text(
+            a,
+            "{\"success\":false,\"errResponse\":{\"message\":\"not implemented\",\"code\":501}}");
+    }
+}
+
+/* Bad credentials sent to a login page: not accepted, but 302 is undeclared. */
+static void post_auth_redirect(srv *s, const req *q, ans *a)
+{
+    (void)q;
+    if (a->status == 401) {
+        a->status = 302;
+        ans_hdr(a, "Location: %s/login", s->elsewhere);
+        ans_ct(a, "text/html");
+        ans_text(a, "<a href=\"/login\">login</a>");
+    }
+}
+
+static void post_500_html_on_huge(srv *s, const req *q, ans *a)
+{
+    (void)s;
+    if (q->body_len > 65536) {
+        a->status = 500;
+        ans_ct(a, "text/html");
+        ans_text(a, "<h1>Internal Server Error</h1>");
+    }
+}
+
+/* The secret in the status line's reason phrase, part of the answer's head. */
+static void post_secret_reason(srv *s, const req *q, ans *a)
+{
+    (void)s, (void)q;
+    if (a->status == 200)
+        a->reason = "OK " SECRET;
+}
+
+/* Several spellings of the one declared media type. */
+static void post_media_spellings(srv *s, const req *q, ans *a)
+{
+    (void)s;
+    static const char *const spell[] = {"Application/JSON;charset=UTF-8",
+                                        "application/json ; charset=\"utf-8\"",
+                                        "APPLICATION/JSON",
+                                        "application/json;charset=utf-8;profile=x",
+                                        "application/json   ",
+                                        "application/json;"};
+    if (a->ct)
+        ans_ct(a, spell[q->k % (sizeof spell / sizeof spell[0])]);
 }
 
 static const row rows[] = {
@@ -787,6 +856,48 @@ static const row rows[] = {
      .checks = "success_flag_consistency",
      .exit_code = 0,
      .must_case = "malformed/name-missing"},
+    {.name = "accept-any-scheme",
+     .how = "takes Basic/Token credentials as a bearer token",
+     .suites = "auth",
+     .pre = pre_accept_any_scheme,
+     .checks = "ignored_auth",
+     .exit_code = 1,
+     .must_case = "auth/basic-scheme"},
+    {.name = "create-204",
+     .how = "a create answered 204 No Content",
+     .suites = "valid",
+     .post = post_204,
+     .checks = "status_code_conformance",
+     .exit_code = 1,
+     .must_case = "valid/ascii"},
+    {.name = "methods-501",
+     .how = "501 for undeclared methods",
+     .suites = "methods",
+     .post = post_methods_501,
+     .checks = "not_a_server_error",
+     .exit_code = 1,
+     .must_case = "methods/put"},
+    {.name = "auth-redirect-login",
+     .how = "bad credentials redirected (302) to a login page",
+     .suites = "auth",
+     .post = post_auth_redirect,
+     .checks = "status_code_conformance",
+     .exit_code = 1,
+     .must_case = "auth/garbage-token"},
+    {.name = "500-html-on-65536",
+     .how = "500 text/html for the 65536-code-point name",
+     .suites = "boundary",
+     .post = post_500_html_on_huge,
+     .checks = "content_type_conformance,not_a_server_error",
+     .exit_code = 1,
+     .must_case = "boundary/name-length-65536"},
+    {.name = "secret-in-reason",
+     .how = "the secret in the reason phrase of 200 answers",
+     .suites = "valid",
+     .post = post_secret_reason,
+     .checks = "sensitive_data_exposure",
+     .exit_code = 1,
+     .must_case = "valid/ascii"},
     {.name = "always-429",
      .how = "429 + Retry-After: 1 for everything",
      .suites = "valid",
@@ -815,9 +926,9 @@ static const row rows[] = {
      .suites = "valid,malformed",
      .fr = FR_SILENT_CLOSE,
      .checks = ""},
-    {.name = "media-type-case",
-     .how = "Application/JSON;charset=UTF-8",
-     .post = post_media_case,
+    {.name = "media-type-spellings",
+     .how = "Application/JSON;charset=UTF-8, quoted charset, spaces, trailing ';'",
+     .post = post_media_spellings,
      .checks = ""},
     {.name = "header-name-case",
      .how = "header names in alternating case (429 once, rETRY-aFTER)",
@@ -964,7 +1075,7 @@ static char *serialize(const row *r, const ans *a, size_t *out_len)
         /* Two chunks, so a reader that stops at the first one is caught. */
         size_t half = a->body_len / 2;
         if (half) {
-            putf(&b, "%zx\r\n", half);
+            putf(&b, "%zx;ext=\"1\"\r\n", half);
             put(&b, a->body, half);
             putf(&b, "\r\n");
         }
