@@ -12,6 +12,7 @@
 #define _GNU_SOURCE /* memmem */
 #include "redact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,55 @@ static int add_solidus_escaped(mh_redactor *r, const char *s, size_t len, const 
     return rc;
 }
 
+/* Decodes one UTF-8 sequence at s (valid input assumed, as from the
+ * parser); returns its length and stores the code point. */
+static size_t utf8_decode(const unsigned char *s, unsigned *cp)
+{
+    if (s[0] < 0x80 || !s[1])
+        return *cp = s[0], 1;
+    if ((s[0] & 0xE0) == 0xC0)
+        return *cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu), 2;
+    if ((s[0] & 0xF0) == 0xE0 && s[2])
+        return *cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu), 3;
+    if (s[2] && s[3])
+        return *cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
+                     (s[3] & 0x3Fu),
+               4;
+    return *cp = s[0], 1;
+}
+
+/* Other encoders' escapes of the same JSON text: Go's HTML-safe "\u0026"
+ * for & < > (and U+2028/2029), and ASCII-only output ("\u00e9", surrogate
+ * pairs for astral code points) in lower- and upper-case hex, as Python's
+ * ensure_ascii and Java encoders write. mode 0 = Go, 1 = ASCII lower,
+ * 2 = ASCII upper. inner is the standard-escaped literal without quotes. */
+static int add_unicode_escaped(mh_redactor *r, const char *inner, int mode, const char *placeholder)
+{
+    size_t n = strlen(inner);
+    char *out = malloc(n * 12 + 1), *o = out;
+    if (!out)
+        return -1;
+    const char *fmt = mode == 2 ? "\\u%04X" : "\\u%04x";
+    for (const unsigned char *p = (const unsigned char *)inner; *p;) {
+        unsigned cp;
+        size_t k = utf8_decode(p, &cp);
+        int go = cp == '&' || cp == '<' || cp == '>' || cp == 0x2028 || cp == 0x2029;
+        if ((mode == 0 && go) || (mode > 0 && cp >= 0x80 && cp < 0x10000)) {
+            o += sprintf(o, fmt, cp);
+        } else if (mode > 0 && cp >= 0x10000) {
+            o += sprintf(o, fmt, 0xD800 + ((cp - 0x10000) >> 10));
+            o += sprintf(o, fmt, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            memcpy(o, p, k);
+            o += k;
+        }
+        p += k;
+    }
+    int rc = add_pattern(r, out, (size_t)(o - out), placeholder);
+    free(out);
+    return rc;
+}
+
 int mh_redactor_add(mh_redactor *r, const char *secret, const char *placeholder)
 {
     if (!r || !secret || !*secret)
@@ -143,6 +193,9 @@ int mh_redactor_add(mh_redactor *r, const char *secret, const char *placeholder)
         rc = qlen >= 2 ? add_pattern(r, quoted + 1, qlen - 2, placeholder) : 0;
         if (rc == 0 && qlen >= 2)
             rc = add_solidus_escaped(r, quoted + 1, qlen - 2, placeholder);
+        quoted[qlen ? qlen - 1 : 0] = '\0';
+        for (int mode = 0; mode < 3 && rc == 0 && qlen >= 2; mode++)
+            rc = add_unicode_escaped(r, quoted + 1, mode, placeholder);
         if (rc == 0)
             rc = add_pattern(r, upper, strlen(upper), placeholder);
         if (rc == 0)

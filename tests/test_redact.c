@@ -53,6 +53,18 @@ START_TEST(redact_solidus_escaped_replaced)
 }
 END_TEST
 
+START_TEST(redact_other_encoders_escapes_replaced)
+{
+    mh_redactor *r = make();
+    mh_redactor_add(r, "a&b<c>\xc3\xa9\xf0\x9f\x98\x80", "$MANTA_SECRET");
+    /* Go's HTML-safe escapes, then ASCII-only output in both hex cases. */
+    expect_redacted(r, "\"a\\u0026b\\u003cc\\u003e\xc3\xa9\xf0\x9f\x98\x80\"", "\"$MANTA_SECRET\"");
+    expect_redacted(r, "\"a&b<c>\\u00e9\\ud83d\\ude00\"", "\"$MANTA_SECRET\"");
+    expect_redacted(r, "\"a&b<c>\\u00E9\\uD83D\\uDE00\"", "\"$MANTA_SECRET\"");
+    mh_redactor_free(r);
+}
+END_TEST
+
 START_TEST(redact_percent_encoded_replaced)
 {
     mh_redactor *r = make();
@@ -187,6 +199,7 @@ static Suite *make_suite(void)
     tcase_add_test(t, redact_raw_replaced);
     tcase_add_test(t, redact_json_escaped_replaced);
     tcase_add_test(t, redact_solidus_escaped_replaced);
+    tcase_add_test(t, redact_other_encoders_escapes_replaced);
     tcase_add_test(t, redact_percent_encoded_replaced);
     tcase_add_test(t, redact_longest_first_wins);
     tcase_add_test(t, redact_overlapping_no_secret_survives);
