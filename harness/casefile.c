@@ -121,14 +121,36 @@ static const char *get_string(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* 1 when s is a non-empty RFC 9110 token (a method or a header name). */
+static int is_token(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", *s)))
+            return 0;
+    return 1;
+}
+
+/* 1 when s has no control byte but tab: a hand-edited file must not turn a
+ * header value or the target into extra header lines. */
+static int is_field_text(const char *s)
+{
+    for (; *s; s++)
+        if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
 static int load_headers(mh_case *k, const cJSON *hs)
 {
     const cJSON *pair;
     cJSON_ArrayForEach(pair, hs)
     {
         const cJSON *n = cJSON_GetArrayItem(pair, 0), *v = cJSON_GetArrayItem(pair, 1);
-        if (!cJSON_IsString(n) || !cJSON_IsString(v) ||
-            mh_case_add_header(k, n->valuestring, v->valuestring))
+        if (!cJSON_IsString(n) || !cJSON_IsString(v) || !is_token(n->valuestring) ||
+            !is_field_text(v->valuestring) || mh_case_add_header(k, n->valuestring, v->valuestring))
             return -1;
     }
     return 0;
@@ -146,6 +168,14 @@ static mh_status load_case(const cJSON *c, mh_casefile *out, mh_error *err)
                             "not a manta-harness case file: case needs id, "
                             "suite, method, target and headers");
     }
+    if (!is_token(method) || target[0] != '/' || !is_field_text(target)) {
+        mh_error_at_pointer(err, is_token(method) ? "/case/target" : "/case/method");
+        return mh_error_set(err, MH_ERR_SPEC,
+                            is_token(method) ? "target must be a path starting with '/', "
+                                               "without control characters"
+                                             : "method must be an HTTP token (letters, digits, "
+                                               "!#$%%&'*+-.^_`|~)");
+    }
     mh_case *k = out->kase = mh_case_new();
     if (!k)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
@@ -157,7 +187,9 @@ static mh_status load_case(const cJSON *c, mh_casefile *out, mh_error *err)
     k->body_schema_valid = cJSON_IsTrue(mh_json_get(c, "body_schema_valid"));
     if (load_headers(k, hs)) {
         mh_error_at_pointer(err, "/case/headers");
-        return mh_error_set(err, MH_ERR_SPEC, "headers must be [name, value] string pairs");
+        return mh_error_set(err, MH_ERR_SPEC,
+                            "headers must be [name, value] string pairs (names HTTP tokens, "
+                            "values without control characters)");
     }
     if (b64) {
         unsigned char *body = NULL;

@@ -77,6 +77,10 @@ static int parse(int argc, char **argv, replay_flags *f)
             break;
         case 's':
             f->spec = optarg;
+            if (!*optarg) {
+                mh_cli_error(CMD, "--spec: empty path");
+                return -1;
+            }
             break;
         case 't':
             f->token = optarg;

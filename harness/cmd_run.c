@@ -183,6 +183,10 @@ static int apply_opt(mh_run_cli *c, int opt, const char *arg)
     long long v;
     switch (opt) {
     case O_SPEC:
+        if (!*arg) {
+            mh_cli_error(CMD, "--spec: empty path");
+            return -1;
+        }
         c->spec_path = arg;
         return 0;
     case O_OPERATION:

@@ -94,6 +94,10 @@ static int apply_flag(const char *cmd, serve_config *c, const char *flag, const 
     } else if (strcmp(flag, "--jwt-key") == 0) {
         c->key = v;
     } else if (strcmp(flag, "--spec") == 0) {
+        if (!v[0]) {
+            mh_cli_error(cmd, "--spec: empty path");
+            return -1;
+        }
         c->spec = v;
     } else if (strcmp(flag, "--rate-limit") == 0) {
         if (parse_number(cmd, flag, v, 0, 1e9, &d))

@@ -95,6 +95,10 @@ static int parse_args(int argc, char **argv, options *o)
             }
             matched = rc;
         }
+        if (matched && o->spec && !o->spec[0]) {
+            mh_cli_error(CMD, "--spec: empty path");
+            return MH_EXIT_USAGE;
+        }
         if (matched)
             continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
