@@ -30,6 +30,14 @@ static child spawn_serve(const char *const *extra)
     int po[2], pe[2];
     ck_assert_int_eq(pipe(po), 0);
     ck_assert_int_eq(pipe(pe), 0);
+    const char *vars[] = {"MANTA_JWT_KEY=" KEY, "MANTA_SECRET=" SECRET, NULL};
+    char **env = tu_env_with(vars);
+    ck_assert_ptr_nonnull(env);
+    const char *av[32] = {MH_BINARY, "serve", "--port", "0", "--bot-id", "cli-bot"};
+    size_t n = 6;
+    for (size_t i = 0; extra && extra[i] && n < 31; i++)
+        av[n++] = extra[i];
+    av[n] = NULL;
     child c = {fork(), po[0], pe[0]};
     ck_assert_int_ge(c.pid, 0);
     if (c.pid == 0) {
@@ -37,16 +45,10 @@ static child spawn_serve(const char *const *extra)
         dup2(pe[1], 2);
         close(po[0]);
         close(pe[0]);
-        setenv("MANTA_JWT_KEY", KEY, 1);
-        setenv("MANTA_SECRET", SECRET, 1);
-        const char *av[32] = {MH_BINARY, "serve", "--port", "0", "--bot-id", "cli-bot"};
-        size_t n = 6;
-        for (size_t i = 0; extra && extra[i] && n < 31; i++)
-            av[n++] = extra[i];
-        av[n] = NULL;
-        execv(MH_BINARY, (char *const *)av);
+        execve(MH_BINARY, (char *const *)av, env);
         _exit(127);
     }
+    tu_env_free(env);
     close(po[1]);
     close(pe[1]);
     return c;

@@ -490,6 +490,11 @@ START_TEST(secrets_serve_log_clean)
     int po[2], pe[2];
     ck_assert_int_eq(pipe(po), 0);
     ck_assert_int_eq(pipe(pe), 0);
+    const char *vars[] = {"MANTA_JWT_KEY=" KEY, "MANTA_SECRET=" SECRET, NULL};
+    char **env = tu_env_with(vars);
+    ck_assert_ptr_nonnull(env);
+    const char *sv[] = {MH_BINARY, "serve",       "--port",  "0",          "--bot-id", BOT,
+                        "--fault", "echo-secret", "--fault", "echo-token", NULL};
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -497,13 +502,10 @@ START_TEST(secrets_serve_log_clean)
         dup2(pe[1], 2);
         close(po[0]);
         close(pe[0]);
-        setenv("MANTA_JWT_KEY", KEY, 1);
-        setenv("MANTA_SECRET", SECRET, 1);
-        const char *av[] = {MH_BINARY, "serve",       "--port",  "0",          "--bot-id", BOT,
-                            "--fault", "echo-secret", "--fault", "echo-token", NULL};
-        execv(MH_BINARY, (char *const *)av);
+        execve(MH_BINARY, (char *const *)sv, env);
         _exit(127);
     }
+    tu_env_free(env);
     close(po[1]);
     close(pe[1]);
     char url[256];

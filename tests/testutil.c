@@ -66,12 +66,28 @@ static void buf_append(tu_buf *b, const char *p, size_t n)
 int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char **err,
                int timeout_s)
 {
+    /* Built before fork: the test process may run server threads, and a
+     * child of a threaded process must not malloc (another thread may have
+     * held the allocator's lock at fork time: the child would wait forever). */
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    char **av = calloc(n + 1, sizeof *av);
+    if (!av)
+        return -1;
+    av[0] = (char *)MH_BINARY;
+    for (size_t i = 1; i < n; i++)
+        av[i] = (char *)argv[i];
     int pin[2], pout[2], perr[2];
-    if (pipe(pin) || pipe(pout) || pipe(perr))
+    if (pipe(pin) || pipe(pout) || pipe(perr)) {
+        free(av);
         return -1;
+    }
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        free(av);
         return -1;
+    }
     if (pid == 0) {
         dup2(pin[0], 0);
         dup2(pout[1], 1);
@@ -79,16 +95,10 @@ int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char
         close(pin[1]);
         close(pout[0]);
         close(perr[0]);
-        size_t n = 0;
-        while (argv[n])
-            n++;
-        char **av = calloc(n + 1, sizeof *av);
-        av[0] = (char *)MH_BINARY;
-        for (size_t i = 1; i < n; i++)
-            av[i] = (char *)argv[i];
         execv(MH_BINARY, av);
         _exit(127);
     }
+    free(av);
     close(pin[0]);
     close(pout[1]);
     close(perr[1]);
@@ -157,4 +167,37 @@ int tu_run_suite(Suite *s)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? 0 : 1;
+}
+
+extern char **environ;
+
+char **tu_env_with(const char *const *extra)
+{
+    size_t n = 0, k = 0;
+    while (environ[n])
+        n++;
+    while (extra && extra[k])
+        k++;
+    char **env = calloc(n + k + 1, sizeof *env);
+    if (!env)
+        return NULL;
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++)
+        env[w++] = strdup(extra[i]);
+    for (size_t i = 0; i < n; i++) {
+        size_t name = strcspn(environ[i], "=");
+        int overridden = 0;
+        for (size_t j = 0; j < k; j++)
+            overridden |= strncmp(extra[j], environ[i], name + 1) == 0;
+        if (!overridden)
+            env[w++] = strdup(environ[i]);
+    }
+    return env;
+}
+
+void tu_env_free(char **env)
+{
+    for (size_t i = 0; env && env[i]; i++)
+        free(env[i]);
+    free(env);
 }

@@ -18,6 +18,12 @@ char *tu_read_file(const char *path, size_t *len);
 int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char **err,
                int timeout_s);
 
+/* The current environment plus extra "NAME=value" entries (NULL-terminated),
+ * built before a fork so the child can execve it without allocating (a child
+ * of a threaded process must not malloc). Free with tu_env_free. */
+char **tu_env_with(const char *const *extra);
+void tu_env_free(char **env);
+
 /* Runs a Check suite; returns the process exit code (0 when all passed). */
 int tu_run_suite(Suite *s);
 
