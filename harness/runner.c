@@ -45,7 +45,14 @@ typedef struct {
     size_t first;             /* index of the chunk's first result */
     size_t plan_total;        /* plan indexes seen so far (for sharding) */
     size_t done, failed, expected;
+    size_t connect_failures;
+    volatile int *stop; /* the caller's flag, or a local one */
 } run_ctx;
+
+/* After this many failed connects with no answer at all the target is
+ * unreachable: the run stops instead of waiting out every case's connect
+ * timeout (DESIGN.md: exit 3 within a few seconds). */
+#define MH_RUNNER_UNREACHABLE_AFTER 4
 
 /* Passed cases of a streamed run keep this much of their request body, so a
  * 10,000-case run does not hold every large body until the report. */
@@ -69,9 +76,15 @@ static void on_done(void *vctx, size_t index, mh_exchange *x)
     }
     if (r->exchange.status > 0)
         ctx->out->answered++;
+    if (r->exchange.error == MH_XFER_CONNECT && ctx->out->answered == 0 &&
+        ++ctx->connect_failures >= MH_RUNNER_UNREACHABLE_AFTER) {
+        ctx->out->unreachable = 1;
+        *ctx->stop = 1;
+    }
     /* An exchange cut short by the user's interrupt says nothing about the
      * server: it stays inconclusive instead of becoming a transport_error. */
-    if (ctx->opts->stop && *ctx->opts->stop && r->exchange.error != MH_XFER_OK) {
+    if (*ctx->stop && r->exchange.error != MH_XFER_OK &&
+        (!ctx->out->unreachable || r->exchange.error == MH_XFER_OTHER)) {
         r->outcome = MH_OUTCOME_INCONCLUSIVE;
         return;
     }
@@ -121,7 +134,7 @@ static mh_status send_chunk(run_ctx *ctx, mh_transport *t, mh_error *err)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         cases[i] = out->results[ctx->first + i].kase;
-    mh_status st = mh_transport_run(t, cases, n, on_done, ctx, ctx->opts->stop, err);
+    mh_status st = mh_transport_run(t, cases, n, on_done, ctx, ctx->stop, err);
     free(cases);
     return st;
 }
@@ -207,7 +220,7 @@ static mh_status run_all(run_ctx *ctx, mh_transport *t, mh_error *err)
         return run_chunk(ctx, t, &g, 0, err);
     mh_status st = MH_OK;
     g.repeat = 1;
-    for (size_t k = 1; k <= reps && st == MH_OK && !(o->stop && *o->stop); k++) {
+    for (size_t k = 1; k <= reps && st == MH_OK && !*ctx->stop; k++) {
         g.first_repeat = k;
         st = run_chunk(ctx, t, &g, 1, err);
     }
@@ -220,7 +233,9 @@ mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *e
     if (o->shard_n > 0 && (o->shard_k < 1 || o->shard_k > o->shard_n))
         return mh_error_set(err, MH_ERR_USAGE, "--shard: K must be between 1 and N");
     double t0 = now_ms();
-    run_ctx ctx = {.opts = o, .checks = o->checks, .out = out};
+    volatile int local_stop = 0;
+    run_ctx ctx = {
+        .opts = o, .checks = o->checks, .out = out, .stop = o->stop ? o->stop : &local_stop};
     mh_transport *t = NULL;
     mh_status st = mh_transport_new(&o->transport, &t, err);
     if (st == MH_OK) {
@@ -237,7 +252,7 @@ mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *e
         if (!ctx.concluded[i])
             out->results[i].outcome = MH_OUTCOME_INCONCLUSIVE;
     free(ctx.concluded);
-    out->interrupted = o->stop && *o->stop;
+    out->interrupted = *ctx.stop && !out->unreachable;
     out->duration_ms = now_ms() - t0;
     return MH_OK;
 }

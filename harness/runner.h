@@ -36,6 +36,7 @@ typedef struct {
     size_t answered; /* exchanges that got an HTTP answer */
     double duration_ms;
     int interrupted;
+    int unreachable;       /* stopped early: the first connects all failed, no answer */
     mh_redactor *redactor; /* knows every secret of the run */
 } mh_runner_out;
 

@@ -512,8 +512,13 @@ static mh_xfer_error map_error(CURLcode rc, const slot *s)
     switch (rc) {
     case CURLE_OK:
         return MH_XFER_OK;
-    case CURLE_OPERATION_TIMEDOUT:
-        return MH_XFER_TIMEOUT;
+    case CURLE_OPERATION_TIMEDOUT: {
+        /* A connect that never completed (a blackholed host) is an
+         * unreachable target, not a slow answer. */
+        curl_off_t connected = 0;
+        curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &connected);
+        return connected == 0 ? MH_XFER_CONNECT : MH_XFER_TIMEOUT;
+    }
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
