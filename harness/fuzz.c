@@ -41,6 +41,8 @@ typedef struct {
     mh_case **batch;
     char **signatures;
     size_t sig_count;
+    size_t connect_failures;
+    volatile int *stop; /* the caller's flag, or a local one */
 } fuzz_ctx;
 
 static int known_signature(fuzz_ctx *ctx, const char *sig)
@@ -83,6 +85,12 @@ static void on_done(void *vctx, size_t index, mh_exchange *x)
     memset(x, 0, sizeof *x);
     if (r.exchange.status > 0)
         ctx->out->answered++;
+    /* Nothing listens: stop rather than spend the whole budget (exit 3). */
+    if (r.exchange.error == MH_XFER_CONNECT && ctx->out->answered == 0 &&
+        ++ctx->connect_failures >= 4) {
+        ctx->out->unreachable = 1;
+        *ctx->stop = 1;
+    }
     mh_check_result(&ctx->checks, &r);
     if (r.finding_count > 0)
         keep_if_new(ctx, &r);
@@ -90,9 +98,10 @@ static void on_done(void *vctx, size_t index, mh_exchange *x)
         mh_result_clear(&r);
 }
 
-static int done_yet(const mh_fuzz_opts *o, size_t iterations, double t0)
+static int done_yet(const fuzz_ctx *ctx, size_t iterations, double t0)
 {
-    if (o->stop && *o->stop)
+    const mh_fuzz_opts *o = ctx->o;
+    if (*ctx->stop)
         return 1;
     if (o->iterations && iterations >= o->iterations)
         return 1;
@@ -136,14 +145,14 @@ static mh_status fuzz_loop(fuzz_ctx *ctx, mh_transport *t, const mh_case **pool,
     size_t slots = (size_t)(o->transport.concurrency > 0 ? o->transport.concurrency : 4);
     size_t batch = slots * BATCH_PER_SLOT;
     double t0 = mono_ms();
-    while (!done_yet(o, ctx->out->iterations, t0)) {
+    while (!done_yet(ctx, ctx->out->iterations, t0)) {
         size_t want = batch;
         if (o->iterations && o->iterations - ctx->out->iterations < want)
             want = o->iterations - ctx->out->iterations;
         size_t n = fill_batch(ctx, &rng, pool, pool_n, ctx->out->iterations, want);
         if (n == 0)
             return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-        mh_status st = mh_transport_run(t, ctx->batch, n, on_done, ctx, o->stop, err);
+        mh_status st = mh_transport_run(t, ctx->batch, n, on_done, ctx, ctx->stop, err);
         for (size_t i = 0; i < n; i++) {
             mh_case_free(ctx->batch[i]);
             ctx->batch[i] = NULL;
@@ -167,7 +176,9 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
         return st;
     out->redactor = mh_runner_redactor(&o->gen, (const char *const *)plan.tokens, plan.token_count);
     mh_transport *t = NULL;
-    fuzz_ctx ctx = {.o = o, .checks = o->checks, .out = out};
+    volatile int local_stop = 0;
+    fuzz_ctx ctx = {
+        .o = o, .checks = o->checks, .out = out, .stop = o->stop ? o->stop : &local_stop};
     ctx.checks.secrets = out->redactor;
     size_t slots = (size_t)(o->transport.concurrency > 0 ? o->transport.concurrency : 4);
     ctx.batch = calloc(slots * BATCH_PER_SLOT, sizeof *ctx.batch);
@@ -183,7 +194,7 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
     if (st == MH_OK)
         st = fuzz_loop(&ctx, t, pool, pool_n, err);
     free(pool);
-    out->interrupted = o->stop && *o->stop;
+    out->interrupted = *ctx.stop && !out->unreachable;
     mh_transport_free(t);
     for (size_t i = 0; i < ctx.sig_count; i++)
         free(ctx.signatures[i]);

@@ -44,6 +44,7 @@ typedef struct {
     size_t iterations, answered;
     double duration_ms;
     int interrupted;
+    int unreachable; /* stopped early: the first connects failed, no answer */
     mh_redactor *redactor;
 } mh_fuzz_out;
 
