@@ -209,6 +209,26 @@ static int judge_auth(judging *j, const mh__request *rq)
     return r;
 }
 
+/* 1 when path matches the operation's path template: literal segments
+ * equal, each {param} segment any non-empty segment. Written by hand because
+ * it is three lines of segment walking, not worth a routing library. */
+static int path_matches(const char *path, const char *tmpl)
+{
+    while (*path && *tmpl) {
+        if (*tmpl == '{') {
+            const char *close = strchr(tmpl, '}');
+            size_t seg = strcspn(path, "/");
+            if (!close || seg == 0)
+                return 0;
+            tmpl = close + 1;
+            path += seg;
+        } else if (*path++ != *tmpl++) {
+            return 0;
+        }
+    }
+    return *path == '\0' && *tmpl == '\0';
+}
+
 int mh__judge(mh_refserver *s, const mh__request *rq, mh__answer *a)
 {
     memset(a, 0, sizeof *a);
@@ -219,7 +239,7 @@ int mh__judge(mh_refserver *s, const mh__request *rq, mh__answer *a)
         a->html = 1;
     if (on(s, MH_FAULT_SLOW))
         a->delay_ms = SLOW_MS;
-    if (strcmp(rq->path, s->op->path) != 0) {
+    if (!path_matches(rq->path, s->op->path)) {
         r = error(&j, 404, "no such path");
     } else if (strcasecmp(rq->method, s->op->method) != 0) {
         if (on(s, MH_FAULT_GET_200) && strcmp(rq->method, "GET") == 0) {
@@ -264,17 +284,18 @@ static size_t percent_decode(const char *s, size_t n, char *out)
     return k;
 }
 
-/* Counts botId parameters of raw_query and decodes the last one into buf. */
-static void parse_query(const char *q, mh__request *rq, char *buf)
+/* Counts the bot parameters (name) of raw_query and decodes the last one into buf. */
+static void parse_query(const char *q, const char *name, mh__request *rq, char *buf)
 {
+    size_t want = strlen(name);
     while (q && *q) {
         size_t n = strcspn(q, "&");
         const char *eq = memchr(q, '=', n);
         size_t klen = eq ? (size_t)(eq - q) : n;
-        if (klen <= 15) {
-            char kbuf[16];
+        if (klen <= 63) {
+            char kbuf[64];
             size_t kd = percent_decode(q, klen, kbuf);
-            if (kd == 5 && memcmp(kbuf, "botId", 5) == 0) {
+            if (kd == want && memcmp(kbuf, name, want) == 0) {
                 rq->bot_params++;
                 rq->bot_id = buf;
                 rq->bot_id_len = eq ? percent_decode(eq + 1, n - klen - 1, buf) : 0;
@@ -305,7 +326,7 @@ int mh_refserver_handle(mh_refserver *s, const char *method, const char *path,
                       .body_len =
                           body_len > MH_REFSERVER_MAX_BODY ? MH_REFSERVER_MAX_BODY : body_len,
                       .too_large = body_len > MH_REFSERVER_MAX_BODY};
-    parse_query(raw_query, &rq, qbuf);
+    parse_query(raw_query, s->bot_param, &rq, qbuf);
     mh__answer a;
     int r = mh__judge(s, &rq, &a);
     free(qbuf);

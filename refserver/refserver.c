@@ -29,6 +29,7 @@ typedef struct {
     int bot_params;
     const char *bot_id;
     size_t bot_id_len;
+    const char *bot_param; /* the server's bot parameter name */
 } request_state;
 
 static void append_upload(request_state *rs, const char *data, size_t n)
@@ -64,7 +65,7 @@ static enum MHD_Result count_bot_id(void *cls, enum MHD_ValueKind kind, const ch
 {
     (void)kind;
     request_state *rs = cls;
-    if (key_size == 5 && memcmp(key, "botId", 5) == 0) {
+    if (key_size == strlen(rs->bot_param) && memcmp(key, rs->bot_param, key_size) == 0) {
         rs->bot_params++;
         rs->bot_id = value;
         rs->bot_id_len = value ? value_size : 0;
@@ -100,6 +101,7 @@ static struct MHD_Response *make_response(mh__answer *a)
 static enum MHD_Result answer(mh_refserver *s, struct MHD_Connection *conn, const char *url,
                               const char *method, request_state *rs)
 {
+    rs->bot_param = s->bot_param;
     MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, count_bot_id, rs);
     mh__request rq = {
         .method = method,
@@ -357,6 +359,22 @@ static mh_status listen_daemon(mh_refserver *s, const mh_refserver_opts *o, mh_e
     return MH_OK;
 }
 
+/* The bot parameter: the operation's first query parameter whose name
+ * contains "bot" (any case), as the case generator finds it; "botId" (the
+ * Manta contract's) when there is none. Borrowed from the spec. */
+static const char *find_bot_param(const mh_operation *op)
+{
+    for (size_t i = 0; i < op->param_count; i++) {
+        const char *n = op->params[i].name;
+        if (strcmp(op->params[i].in, "query") != 0)
+            continue;
+        for (const char *p = n; *p; p++)
+            if (strncasecmp(p, "bot", 3) == 0)
+                return n;
+    }
+    return "botId";
+}
+
 mh_status mh_refserver_start(const mh_refserver_opts *o, mh_refserver **out, mh_error *err)
 {
     *out = NULL;
@@ -380,6 +398,7 @@ mh_status mh_refserver_start(const mh_refserver_opts *o, mh_refserver **out, mh_
         st = MH_ERR_NOTFOUND;
         goto fail;
     }
+    s->bot_param = find_bot_param(s->op);
     s->allow = mh_spec_path_methods(o->spec, s->op->path);
     if (!s->allow || !s->allow[0])
         s->allow = s->op->method;

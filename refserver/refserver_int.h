@@ -21,6 +21,7 @@ struct mh_refserver {
     const mh_spec *spec;
     const mh_operation *op;
     const char *allow;           /* declared methods on op's path, borrowed from spec */
+    const char *bot_param;       /* the query parameter naming the bot ("botId") */
     const mh_schema *req_schema; /* the operation's application/json request schema */
     char *cred_prop;             /* credential property name, NULL when none */
     char *name_prop;             /* the name property */

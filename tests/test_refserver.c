@@ -869,11 +869,57 @@ START_TEST(refserver_start_config_errors)
 }
 END_TEST
 
+/* Another operation in another spec: the path template and the bot
+ * parameter come from the spec, not from the Manta contract. */
+START_TEST(refserver_other_spec_path_template_and_bot_param)
+{
+    mh_spec *spec = NULL;
+    ck_assert_int_eq(mh_spec_load(MH_TEST_DATA "/gen/widgets.json", &spec, NULL), MH_OK);
+    static const char *const bots[] = {BOT};
+    mh_refserver_opts o = {.spec = spec,
+                           .op_id = "PUT /v2/widgets/{widgetId}",
+                           .bot_ids = bots,
+                           .bot_count = 1,
+                           .secret = SECRET,
+                           .jwt_key = KEY,
+                           .jwt_key_len = strlen(KEY),
+                           .no_listen = 1};
+    mh_refserver *s = NULL;
+    ck_assert_int_eq(mh_refserver_start(&o, &s, NULL), MH_OK);
+    long long now = (long long)time(NULL);
+    char *tok = mh_jwt_mint(KEY, strlen(KEY), BOT, now, now + 600);
+    char auth[1024];
+    snprintf(auth, sizeof auth, "Bearer %s", tok);
+    const char *body = "{\"title\":\"w1\",\"count\":2,\"apiKey\":\"" SECRET "\"}";
+    static const struct {
+        const char *path, *query;
+        int status;
+    } rows[] = {{"/v2/widgets/abc", "tenantBot=" BOT, 200},
+                {"/v2/widgets/abc", "botId=" BOT, 404}, /* not this spec's bot parameter */
+                {"/v2/widgets/", "tenantBot=" BOT, 404},
+                {"/v2/widgets/a/b", "tenantBot=" BOT, 404},
+                {"/v2/widgets", "tenantBot=" BOT, 404}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        mh_refserver_answer a;
+        ck_assert_int_eq(mh_refserver_handle(s, "PUT", rows[i].path, rows[i].query, auth,
+                                             "application/json", body, strlen(body), &a),
+                         0);
+        ck_assert_msg(a.status == rows[i].status, "%s?%s: got %d, want %d", rows[i].path,
+                      rows[i].query, a.status, rows[i].status);
+        mh_refserver_answer_clear(&a);
+    }
+    free(tok);
+    mh_refserver_stop(s);
+    mh_spec_free(spec);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("refserver");
     TCase *tc = tcase_create("rules");
     tcase_add_test(tc, refserver_valid_create_stored);
+    tcase_add_test(tc, refserver_other_spec_path_template_and_bot_param);
     tcase_add_test(tc, refserver_auth_judged_first_401);
     tcase_add_test(tc, refserver_bot_judged_second_404);
     tcase_add_test(tc, refserver_other_bot_claim_403);
