@@ -1209,6 +1209,7 @@ static int is_time(const char *s)
         return 0;
     if (num2(s) > 23 || num2(s + 3) > 59 || num2(s + 6) > 60)
         return 0;
+    int leap = num2(s + 6) == 60, minute = num2(s) * 60 + num2(s + 3);
     s += 8;
     if (*s == '.') {
         s++;
@@ -1217,10 +1218,15 @@ static int is_time(const char *s)
         while (isdigit((unsigned char)*s))
             s++;
     }
+    /* RFC 3339 5.7: a leap second (:60) only ends the UTC day, 23:59:60Z. */
     if ((*s == 'Z' || *s == 'z') && !s[1])
-        return 1;
-    if ((*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2) && !s[6])
-        return num2(s + 1) <= 23 && num2(s + 4) <= 59;
+        return !leap || minute == 23 * 60 + 59;
+    if ((*s == '+' || *s == '-') && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2) && !s[6]) {
+        if (num2(s + 1) > 23 || num2(s + 4) > 59)
+            return 0;
+        int offset = (num2(s + 1) * 60 + num2(s + 4)) * (*s == '-' ? -1 : 1);
+        return !leap || ((minute - offset) % 1440 + 1440) % 1440 == 23 * 60 + 59;
+    }
     return 0;
 }
 
