@@ -29,6 +29,7 @@
 #include "refserver.h"
 #include "spec.h"
 #include "testutil.h"
+#include "tu_report.h"
 #include "tu_hostile.h"
 
 /* Known credentials: distinctive strings so a grep cannot hit them by chance. */
@@ -128,34 +129,10 @@ static void cli_free(cli_result *r)
     free(r->err);
 }
 
-static cJSON *load_report(const char *path)
-{
-    char *text = tu_read_file(path, NULL);
-    ck_assert_msg(text != NULL, "no report at %s", path);
-    cJSON *j = cJSON_Parse(text);
-    ck_assert_msg(j != NULL, "report %s is not JSON", path);
-    free(text);
-    return j;
-}
-
-static cJSON *jget(const cJSON *o, const char *key)
-{
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(v != NULL, "report lacks \"%s\"", key);
-    return v;
-}
-
-static double summary_num(const cJSON *rep, const char *key)
-{
-    cJSON *v = jget(jget(rep, "summary"), key);
-    ck_assert(cJSON_IsNumber(v));
-    return v->valuedouble;
-}
-
 /* The by_check keys joined as "a,b" (for messages) and their count. */
 static size_t by_check_keys(const cJSON *rep, char *buf, size_t cap)
 {
-    cJSON *bc = jget(jget(rep, "summary"), "by_check");
+    cJSON *bc = tu_report_get(tu_report_get(rep, "summary"), "by_check");
     size_t n = 0;
     buf[0] = '\0';
     for (cJSON *c = bc->child; c; c = c->next, n++) {
@@ -164,11 +141,6 @@ static size_t by_check_keys(const cJSON *rep, char *buf, size_t cap)
         strncat(buf, c->string, cap - strlen(buf) - 1);
     }
     return n;
-}
-
-static int has_check(const cJSON *rep, const char *check)
-{
-    return cJSON_GetObjectItemCaseSensitive(jget(jget(rep, "summary"), "by_check"), check) != NULL;
 }
 
 static mh_severity severity_of(const char *check)
@@ -225,23 +197,23 @@ static void assert_clean(const cli_result *r, const char *report_path)
 {
     ck_assert_msg(r->status == 0, "exit %d, stderr: %s\nstdout: %.2000s", r->status, r->err,
                   r->out);
-    cJSON *rep = load_report(report_path);
+    cJSON *rep = tu_report_load(report_path);
     char keys[512];
     ck_assert_msg(by_check_keys(rep, keys, sizeof keys) == 0, "findings: %s", keys);
-    double cases = summary_num(rep, "cases");
-    ck_assert_double_eq(summary_num(rep, "failed"), 0);
-    ck_assert_double_eq(summary_num(rep, "warnings"), 0);
-    ck_assert_double_eq(summary_num(rep, "inconclusive"), 0);
-    ck_assert_double_eq(summary_num(rep, "passed"), cases);
-    cJSON *list = jget(rep, "cases");
+    double cases = tu_report_summary_num(rep, "cases");
+    ck_assert_double_eq(tu_report_summary_num(rep, "failed"), 0);
+    ck_assert_double_eq(tu_report_summary_num(rep, "warnings"), 0);
+    ck_assert_double_eq(tu_report_summary_num(rep, "inconclusive"), 0);
+    ck_assert_double_eq(tu_report_summary_num(rep, "passed"), cases);
+    cJSON *list = tu_report_get(rep, "cases");
     ck_assert_int_eq(cJSON_GetArraySize(list), (int)cases);
     cJSON *c;
     cJSON_ArrayForEach(c, list)
     {
-        const char *outcome = cJSON_GetStringValue(jget(c, "outcome"));
+        const char *outcome = cJSON_GetStringValue(tu_report_get(c, "outcome"));
         ck_assert_msg(outcome && strcmp(outcome, "passed") == 0, "%s: %s",
-                      cJSON_GetStringValue(jget(c, "id")), outcome ? outcome : "?");
-        ck_assert_int_eq(cJSON_GetArraySize(jget(c, "findings")), 0);
+                      cJSON_GetStringValue(tu_report_get(c, "id")), outcome ? outcome : "?");
+        ck_assert_int_eq(cJSON_GetArraySize(tu_report_get(c, "findings")), 0);
     }
     cJSON_Delete(rep);
 }
@@ -257,8 +229,8 @@ START_TEST(run_embedded_default_conformant_clean)
     args_add(&a, "manta-harness", "run", "--no-progress", "--report", flag, NULL);
     cli_result r = run_cli(&a, 120);
     assert_clean(&r, rp);
-    cJSON *rep = load_report(rp);
-    ck_assert_double_ge(summary_num(rep, "cases"), 80);
+    cJSON *rep = tu_report_load(rp);
+    ck_assert_double_ge(tu_report_summary_num(rep, "cases"), 80);
     cJSON_Delete(rep);
     cli_free(&r);
     tmp_free(&t);
@@ -305,18 +277,18 @@ START_TEST(run_fault_fires_exactly_its_check)
     if (strcmp(f->check, "max_response_time") == 0)
         args_add(&a, "--max-response-time", "150", NULL); /* the slow fault delays 300 ms */
     cli_result r = run_cli(&a, 180);
-    cJSON *rep = load_report(rp);
+    cJSON *rep = tu_report_load(rp);
     char keys[512];
     size_t n = by_check_keys(rep, keys, sizeof keys);
-    ck_assert_msg(n == 1 && has_check(rep, f->check), "fault %s: expected {%s}, got {%s}", f->name,
-                  f->check, keys);
+    ck_assert_msg(n == 1 && tu_report_has_check(rep, f->check), "fault %s: expected {%s}, got {%s}",
+                  f->name, f->check, keys);
     int want = severity_of(f->check) == MH_SEV_ERROR ? 1 : 0;
     ck_assert_msg(r.status == want, "fault %s: exit %d, want %d; stderr: %s", f->name, r.status,
                   want, r.err);
     if (want == 0)
-        ck_assert_double_gt(summary_num(rep, "warnings"), 0);
+        ck_assert_double_gt(tu_report_summary_num(rep, "warnings"), 0);
     else
-        ck_assert_double_gt(summary_num(rep, "failed"), 0);
+        ck_assert_double_gt(tu_report_summary_num(rep, "failed"), 0);
     cJSON_Delete(rep);
     cli_free(&r);
     ref_stop(&ref);
@@ -337,7 +309,7 @@ static cJSON *run_hostile(tu_hostile *h, tmp_dir *t, const char *timeout_ms, cli
     args_add(&a, "--suite", "valid", "--max-cases", "2", "--concurrency", "2", "--timeout",
              timeout_ms, "--report", flag, NULL);
     *r = run_cli(&a, 60);
-    return load_report(rp);
+    return tu_report_load(rp);
 }
 
 /* The hostile finding: transport_error (or the given check) and nothing else
@@ -346,7 +318,7 @@ static void assert_only(const cJSON *rep, const char *check, const cli_result *r
 {
     char keys[512];
     size_t n = by_check_keys(rep, keys, sizeof keys);
-    ck_assert_msg(has_check(rep, check), "expected %s, got {%s}", check, keys);
+    ck_assert_msg(tu_report_has_check(rep, check), "expected %s, got {%s}", check, keys);
     ck_assert_msg(r->status == want_exit, "exit %d, want %d; stderr: %s", r->status, want_exit,
                   r->err);
     (void)n;
@@ -435,7 +407,7 @@ START_TEST(run_hostile_huge_answer_transport_error_bounded_memory)
     double t0 = now_ms();
     int st = spawn_cli(&a, &t, NULL, NULL, 0, 60, &ru, &out, &err);
     double ms = now_ms() - t0;
-    cJSON *rep = load_report(rp);
+    cJSON *rep = tu_report_load(rp);
     cli_result r = {st, out, err, ms};
     /* The status line and headers arrived: the target answered, exit 1. */
     assert_only(rep, "transport_error", &r, 1);
@@ -530,15 +502,15 @@ START_TEST(run_hostile_deep_json_schema_finding_no_crash)
     cli_result r;
     cJSON *rep = run_hostile(h, &t, "10000", &r);
     assert_only(rep, "response_schema_conformance", &r, 1);
-    ck_assert(!has_check(rep, "transport_error"));
+    ck_assert(!tu_report_has_check(rep, "transport_error"));
     /* The finding says why: nesting depth. */
     int depth_named = 0;
     cJSON *c, *f;
-    cJSON_ArrayForEach(c, jget(rep, "cases"))
+    cJSON_ArrayForEach(c, tu_report_get(rep, "cases"))
     {
-        cJSON_ArrayForEach(f, jget(c, "findings"))
+        cJSON_ArrayForEach(f, tu_report_get(c, "findings"))
         {
-            const char *m = cJSON_GetStringValue(jget(f, "message"));
+            const char *m = cJSON_GetStringValue(tu_report_get(f, "message"));
             if (m && (strstr(m, "deep") || strstr(m, "depth") || strstr(m, "nest")))
                 depth_named = 1;
         }
@@ -653,11 +625,11 @@ static char *run_requests(const char *base_url, const tmp_dir *t, const char *se
     cli_result r = run_cli(&a, 60);
     ck_assert_msg(r.status == 0 || r.status == 1, "exit %d: %s", r.status, r.err);
     cli_free(&r);
-    cJSON *rep = load_report(rp);
+    cJSON *rep = tu_report_load(rp);
     cJSON *reqs = cJSON_CreateArray(), *c;
-    cJSON_ArrayForEach(c, jget(rep, "cases"))
+    cJSON_ArrayForEach(c, tu_report_get(rep, "cases"))
     {
-        cJSON_AddItemToArray(reqs, cJSON_Duplicate(jget(c, "request"), 1));
+        cJSON_AddItemToArray(reqs, cJSON_Duplicate(tu_report_get(c, "request"), 1));
     }
     char *text = cJSON_PrintUnformatted(reqs);
     ck_assert_int_gt(cJSON_GetArraySize(reqs), 50);
@@ -704,8 +676,8 @@ START_TEST(run_seed_printed_in_console_and_report)
     ck_assert_ptr_nonnull(nl);
     *nl = '\0'; /* the header: the first line */
     ck_assert_msg(strstr(r.out, "987654321") != NULL, "header: %s", r.out);
-    cJSON *rep = load_report(rp);
-    ck_assert_double_eq(jget(rep, "seed")->valuedouble, 987654321);
+    cJSON *rep = tu_report_load(rp);
+    ck_assert_double_eq(tu_report_get(rep, "seed")->valuedouble, 987654321);
     cJSON_Delete(rep);
     cli_free(&r);
 
@@ -715,9 +687,9 @@ START_TEST(run_seed_printed_in_console_and_report)
              NULL);
     r = run_cli(&a, 60);
     ck_assert_int_eq(r.status, 0);
-    rep = load_report(rp);
+    rep = tu_report_load(rp);
     char seed[32];
-    snprintf(seed, sizeof seed, "%.0f", jget(rep, "seed")->valuedouble);
+    snprintf(seed, sizeof seed, "%.0f", tu_report_get(rep, "seed")->valuedouble);
     nl = strchr(r.out, '\n');
     ck_assert_ptr_nonnull(nl);
     *nl = '\0';
@@ -820,13 +792,13 @@ static void redaction_run(const char *token)
         free(text);
     }
     /* The leak was found, and the curl reproductions use placeholders. */
-    cJSON *rep = load_report(tmp_path(&t, "r.json"));
-    ck_assert(has_check(rep, "sensitive_data_exposure"));
+    cJSON *rep = tu_report_load(tmp_path(&t, "r.json"));
+    ck_assert(tu_report_has_check(rep, "sensitive_data_exposure"));
     int curl_token = 0, curl_secret = 0;
     cJSON *c;
-    cJSON_ArrayForEach(c, jget(rep, "cases"))
+    cJSON_ArrayForEach(c, tu_report_get(rep, "cases"))
     {
-        const char *curl = cJSON_GetStringValue(jget(c, "curl"));
+        const char *curl = cJSON_GetStringValue(tu_report_get(c, "curl"));
         ck_assert_ptr_nonnull(curl);
         curl_token |= strstr(curl, "$MANTA_TOKEN") != NULL;
         curl_secret |= strstr(curl, "$MANTA_SECRET") != NULL;
@@ -931,8 +903,8 @@ START_TEST(run_reports_written_on_failure_nested_dir)
     args_add(&a, "--suite", "malformed", "--report", fj, "--report", fx, "--report", fh, NULL);
     cli_result r = run_cli(&a, 60);
     ck_assert_int_eq(r.status, 1);
-    cJSON *rep = load_report(tmp_path(&t, "a/b/c/r.json"));
-    ck_assert(has_check(rep, "not_a_server_error"));
+    cJSON *rep = tu_report_load(tmp_path(&t, "a/b/c/r.json"));
+    ck_assert(tu_report_has_check(rep, "not_a_server_error"));
     cJSON_Delete(rep);
     char *x = tu_read_file(tmp_path(&t, "x/r.xml"), NULL);
     ck_assert_ptr_nonnull(x);
@@ -977,13 +949,13 @@ START_TEST(run_sigint_writes_every_report_interrupted)
     /* Interrupted runs did not conclude every case: never 0, never a crash. */
     ck_assert_msg(st == 1 || st == 130, "exit %d after SIGINT; stderr: %s", st, err);
     ck_assert_msg(ms < 20000, "SIGINT took %.0f ms to stop the run", ms);
-    cJSON *rep = load_report(tmp_path(&t, "r.json"));
-    ck_assert(cJSON_IsTrue(jget(rep, "interrupted")));
+    cJSON *rep = tu_report_load(tmp_path(&t, "r.json"));
+    ck_assert(cJSON_IsTrue(tu_report_get(rep, "interrupted")));
     /* Cases never sent are inconclusive, and the exchange cut short by the
      * interruption is not the server's transport error: a conformant (only
      * slow) server must not get a finding because the user pressed ^C. */
-    ck_assert_double_gt(summary_num(rep, "inconclusive"), 0);
-    ck_assert_double_lt(summary_num(rep, "passed"), 880);
+    ck_assert_double_gt(tu_report_summary_num(rep, "inconclusive"), 0);
+    ck_assert_double_lt(tu_report_summary_num(rep, "passed"), 880);
     char keys[512];
     ck_assert_msg(by_check_keys(rep, keys, sizeof keys) == 0,
                   "findings after SIGINT against a conformant server: {%s}", keys);

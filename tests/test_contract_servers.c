@@ -29,6 +29,7 @@
 #include "refserver.h"
 #include "spec.h"
 #include "testutil.h"
+#include "tu_report.h"
 #include "tu_hostile.h"
 
 /* Distinctive credentials. The secret holds '&' and '/' and the key '<' and
@@ -1138,27 +1139,14 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
     return remove(path);
 }
 
-static cJSON *jget(const cJSON *o, const char *key)
-{
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    ck_assert_msg(v != NULL, "report lacks \"%s\"", key);
-    return v;
-}
-
-static double summary_num(const cJSON *rep, const char *key)
-{
-    cJSON *v = jget(jget(rep, "summary"), key);
-    ck_assert(cJSON_IsNumber(v));
-    return v->valuedouble;
-}
-
 /* by_check keys, sorted and joined with ',' (the expected strings are
  * written sorted too). */
 static void by_check_keys(const cJSON *rep, char *out, size_t cap)
 {
     const char *names[32];
     size_t n = 0;
-    for (cJSON *c = jget(jget(rep, "summary"), "by_check")->child; c && n < 32; c = c->next)
+    for (cJSON *c = tu_report_get(tu_report_get(rep, "summary"), "by_check")->child; c && n < 32;
+         c = c->next)
         names[n++] = c->string;
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
@@ -1179,16 +1167,16 @@ static void case_checks(const cJSON *rep, const char *id, char *out, size_t cap)
 {
     out[0] = '\0';
     cJSON *c;
-    cJSON_ArrayForEach(c, jget(rep, "cases"))
+    cJSON_ArrayForEach(c, tu_report_get(rep, "cases"))
     {
-        if (strcmp(cJSON_GetStringValue(jget(c, "id")), id) != 0)
+        if (strcmp(cJSON_GetStringValue(tu_report_get(c, "id")), id) != 0)
             continue;
         cJSON *f;
-        cJSON_ArrayForEach(f, jget(c, "findings"))
+        cJSON_ArrayForEach(f, tu_report_get(c, "findings"))
         {
             if (out[0])
                 strncat(out, ",", cap - strlen(out) - 1);
-            strncat(out, cJSON_GetStringValue(jget(f, "check")), cap - strlen(out) - 1);
+            strncat(out, cJSON_GetStringValue(tu_report_get(f, "check")), cap - strlen(out) - 1);
         }
     }
 }
@@ -1280,16 +1268,16 @@ START_TEST(contract_server_row_reports_exactly_its_checks)
         case_checks(rep, r->must_case, got, sizeof got);
         ck_assert_msg(got[0] != '\0', "%s: case %s has no finding", r->name, r->must_case);
     }
-    double cases = summary_num(rep, "cases");
+    double cases = tu_report_summary_num(rep, "cases");
     ck_assert_double_gt(cases, 0);
     if (!r->checks[0] && r->exit_code == 0)
-        ck_assert_double_eq(summary_num(rep, "passed"), cases);
+        ck_assert_double_eq(tu_report_summary_num(rep, "passed"), cases);
     if (strcmp(r->name, "always-429") == 0) {
         /* Every case retried, none judged: inconclusive, never a finding. */
-        ck_assert_double_eq(summary_num(rep, "inconclusive"), cases);
+        ck_assert_double_eq(tu_report_summary_num(rep, "inconclusive"), cases);
         ck_assert_uint_ge(tu_hostile_request_count(h), (size_t)cases * 2);
     } else {
-        ck_assert_double_eq(summary_num(rep, "inconclusive"), 0);
+        ck_assert_double_eq(tu_report_summary_num(rep, "inconclusive"), 0);
     }
     if (strcmp(r->name, "429-once") == 0)
         ck_assert_uint_eq(tu_hostile_request_count(h), 2 * (size_t)cases);
