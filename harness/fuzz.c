@@ -210,9 +210,7 @@ void mh_fuzz_out_free(mh_fuzz_out *out)
 {
     if (!out)
         return;
-    for (size_t i = 0; i < out->count; i++)
-        mh_result_clear(&out->findings[i]);
-    free(out->findings);
+    mh_results_free(out->findings, out->count);
     mh_redactor_free(out->redactor);
     memset(out, 0, sizeof *out);
 }

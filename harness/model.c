@@ -150,6 +150,13 @@ void mh_result_clear(mh_result *r)
     memset(r, 0, sizeof *r);
 }
 
+void mh_results_free(mh_result *results, size_t n)
+{
+    for (size_t i = 0; results && i < n; i++)
+        mh_result_clear(&results[i]);
+    free(results);
+}
+
 const char *mh_exchange_header(const mh_exchange *x, const char *name)
 {
     for (size_t i = 0; i < x->header_count; i++)

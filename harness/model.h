@@ -119,6 +119,8 @@ void mh_exchange_clear(mh_exchange *x);
 int mh_result_add_finding(mh_result *r, const char *check, mh_severity sev, const char *path,
                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void mh_result_clear(mh_result *r); /* frees case, exchange, findings */
+/* Clears results[0..n) and frees the array itself. NULL is a no-op. */
+void mh_results_free(mh_result *results, size_t n);
 
 /* Case-insensitive header lookup on an exchange; borrowed; NULL if absent. */
 const char *mh_exchange_header(const mh_exchange *x, const char *name);

@@ -749,9 +749,7 @@ void mh_report_model_free(mh_report_model *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->count; i++)
-        mh_result_clear(&m->results[i]);
-    free(m->results);
+    mh_results_free(m->results, m->count);
     free(m->plan_index);
     free(m->ops);
     for (size_t i = 0; i < m->string_count; i++)

@@ -261,9 +261,7 @@ void mh_runner_out_free(mh_runner_out *out)
 {
     if (!out)
         return;
-    for (size_t i = 0; i < out->count; i++)
-        mh_result_clear(&out->results[i]);
-    free(out->results);
+    mh_results_free(out->results, out->count);
     mh_redactor_free(out->redactor);
     memset(out, 0, sizeof *out);
 }
