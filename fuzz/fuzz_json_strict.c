@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
-#include "json_strict.h"
+#include "fuzz_util.h"
+#include "manta/json_strict.h"
 
 /* cJSON 1.7.15 copies at most 63 bytes of a number literal before strtod. */
 #define CJSON_NUMBER_BUF 63

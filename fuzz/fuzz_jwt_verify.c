@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
-#include "json_strict.h"
-#include "jwt.h"
+#include "fuzz_util.h"
+#include "manta/json_strict.h"
+#include "manta/jwt.h"
 
 /* A fixed test key: this is fuzzing, not a deployment secret. */
 static const char key[] = "fuzz-key-0123456789abcdef";

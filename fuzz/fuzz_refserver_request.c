@@ -20,11 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "check.h"
-#include "fuzz.h"
-#include "jwt.h"
+#include "manta/check.h"
+#include "fuzz_util.h"
+#include "manta/jwt.h"
 #include "refserver.h"
-#include "spec.h"
+#include "manta/spec.h"
 
 /* Fixed test configuration: fuzzing values, not deployment secrets. */
 static const char key[] = "fuzz-key-0123456789abcdef";

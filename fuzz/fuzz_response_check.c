@@ -14,11 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "check.h"
-#include "fuzz.h"
-#include "json_strict.h"
-#include "model.h"
-#include "spec.h"
+#include "manta/check.h"
+#include "fuzz_util.h"
+#include "manta/json_strict.h"
+#include "manta/model.h"
+#include "manta/spec.h"
 
 static mh_spec *spec;
 static const mh_operation *op;

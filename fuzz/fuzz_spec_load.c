@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fuzz.h"
-#include "json_strict.h"
-#include "spec.h"
+#include "fuzz_util.h"
+#include "manta/json_strict.h"
+#include "manta/spec.h"
 
 static const char *const instance_texts[] = {
     "{\"success\":true,\"message\":\"ok\"}",

@@ -1,5 +1,5 @@
-/* fuzz_util.c — helpers shared by the fuzz targets (see fuzz.h). */
-#include "fuzz.h"
+/* fuzz_util.c — helpers shared by the fuzz targets (see fuzz_util.h). */
+#include "fuzz_util.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * Usage: fuzz_<target>_replay FILE|DIR...  Feeds each file (and each regular
  * file directly inside each directory, in name order) to
  * LLVMFuzzerTestOneInput once. Exit 0 when every input ran, 2 on usage or
- * I/O errors or when no file was found; a violated property traps (see fuzz.h).
+ * I/O errors or when no file was found; a violated property traps (see fuzz_util.h).
  */
-#include "fuzz.h"
+#include "fuzz_util.h"
 
 #include <dirent.h>
 #include <stdio.h>

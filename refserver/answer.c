@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_strict.h"
+#include "manta/json_strict.h"
 #include "refserver_int.h"
 
 static int on(const mh_refserver *s, mh_refserver_fault f)

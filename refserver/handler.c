@@ -7,8 +7,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "json_strict.h"
-#include "jwt.h"
+#include "manta/json_strict.h"
+#include "manta/jwt.h"
 #include "refserver_int.h"
 
 #define LONG_NAME_BYTES 1000 /* reset-long-name fault threshold */

@@ -10,8 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "json_strict.h"
-#include "redact.h"
+#include "manta/json_strict.h"
+#include "manta/redact.h"
 #include "refserver_int.h"
 
 #define DEFAULT_OP "POST /openapi/personalTag"

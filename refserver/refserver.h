@@ -33,8 +33,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "mh_error.h"
-#include "spec.h"
+#include "manta/error.h"
+#include "manta/spec.h"
 
 /* Largest request body accepted, in bytes (a larger body is answered 403). */
 #define MH_REFSERVER_MAX_BODY 65536

@@ -9,10 +9,10 @@
 #include <stddef.h>
 
 #include "ratelimit.h"
-#include "redact.h"
+#include "manta/redact.h"
 #include "refserver.h"
-#include "schema.h"
-#include "spec.h"
+#include "manta/schema.h"
+#include "manta/spec.h"
 #include "store.h"
 
 struct MHD_Daemon;

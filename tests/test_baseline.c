@@ -11,10 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "baseline.h"
-#include "json_strict.h"
-#include "model.h"
-#include "report.h"
+#include "manta/baseline.h"
+#include "manta/json_strict.h"
+#include "manta/model.h"
+#include "manta/report.h"
 
 static char tmpdir[] = "/tmp/mh-baseline-XXXXXX";
 

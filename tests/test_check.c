@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "json_strict.h"
-#include "redact.h"
-#include "spec.h"
+#include "manta/check.h"
+#include "manta/json_strict.h"
+#include "manta/redact.h"
+#include "manta/spec.h"
 #include "testutil.h"
 
 #define OP_ID "POST /openapi/personalTag"

@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jwt.h"
-#include "model.h"
+#include "manta/jwt.h"
+#include "manta/model.h"
 #include "refserver.h"
-#include "spec.h"
+#include "manta/spec.h"
 #include "testutil.h"
 #include "tu_report.h"
 #include "tu_hostile.h"

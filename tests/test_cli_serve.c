@@ -12,7 +12,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "jwt.h"
+#include "manta/jwt.h"
 #include "refserver.h"
 #include "testutil.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "manta/fileio.h"
 
 static char path[] = "/tmp/mh-fileio-XXXXXX";
 

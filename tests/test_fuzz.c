@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "refserver.h"
-#include "spec.h"
+#include "manta/spec.h"
 
 #define BOT "fuzz-bot"
 #define SECRET "fuzz-secret-value-123"

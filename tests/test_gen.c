@@ -5,11 +5,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gen.h"
-#include "json_strict.h"
-#include "jwt.h"
-#include "prng.h"
-#include "schema.h"
+#include "manta/gen.h"
+#include "manta/json_strict.h"
+#include "manta/jwt.h"
+#include "manta/prng.h"
+#include "manta/schema.h"
 #include "testutil.h"
 
 #define RUN_ID "abcd1234"

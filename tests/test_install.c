@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "json_strict.h"
+#include "manta/json_strict.h"
 
 #ifndef MH_BINARY_DIR
 #error "tests/CMakeLists.txt passes MH_BINARY_DIR to test_install"
@@ -210,8 +210,8 @@ static int exists(const char *rel)
 }
 
 static const char probe_c[] =
-    "#include <manta-harness/json_strict.h>\n"
-    "#include <manta-harness/spec.h>\n"
+    "#include <manta/json_strict.h>\n"
+    "#include <manta/spec.h>\n"
     "#include <stdio.h>\n"
     "int main(int argc, char **argv)\n"
     "{\n"
@@ -238,13 +238,15 @@ START_TEST(install_prefix_has_everything_and_pkgconfig_builds)
                                         "share/manta-harness/manta-openapi.json",
                                         "share/man/man1/manta-harness.1",
                                         "lib/libmh.a",
-                                        "include/manta-harness/spec.h",
-                                        "include/manta-harness/json_strict.h",
-                                        "include/manta-harness/mh_error.h",
+                                        "include/manta/spec.h",
+                                        "include/manta/json_strict.h",
+                                        "include/manta/error.h",
                                         "lib/pkgconfig/manta-harness.pc"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         ck_assert_msg(exists(files[i]), "%s not installed under %s", files[i], prefix);
-    ck_assert_msg(!exists("include/manta-harness/cli.h"), "CLI header installed");
+    ck_assert_msg(!exists("include/manta/cli.h"), "CLI header installed");
+    /* Public headers carry no internals: nothing named mh__ is installed. */
+    ck_assert_int_eq(sh("! grep -l 'mh__' '%s'/include/manta/*.h >&2", prefix), 0);
 
     /* The installed binary finds the installed contract by itself. */
     char report[600];

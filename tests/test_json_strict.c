@@ -1,6 +1,6 @@
 /* test_json_strict.c — the strict JSON gate: accept/reject table, tree shape,
  * number literals, depth limits, big objects, strings and helpers. */
-#include "json_strict.h"
+#include "manta/json_strict.h"
 #include "testutil.h"
 
 #include <limits.h>

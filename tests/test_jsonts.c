@@ -4,7 +4,7 @@
  * rejected with a named rule and a location, and i_ (implementation-defined)
  * files must get the decision recorded below, so a change of behaviour shows
  * up here. Every mismatch of a group is reported in one failure message. */
-#include "json_strict.h"
+#include "manta/json_strict.h"
 #include "testutil.h"
 
 #include <dirent.h>

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_strict.h"
-#include "schema.h"
-#include "spec.h"
+#include "manta/json_strict.h"
+#include "manta/schema.h"
+#include "manta/spec.h"
 #include "testutil.h"
 
 #define JSTS_CASES MH_TEST_DATA "/jsts/cases.json"

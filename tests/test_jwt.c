@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jwt.h"
+#include "manta/jwt.h"
 #include "testutil.h"
 
 #define KEY "test-key-0123456789"

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_strict.h"
-#include "model.h"
-#include "redact.h"
-#include "report.h"
-#include "report_merge.h"
+#include "manta/json_strict.h"
+#include "manta/model.h"
+#include "manta/redact.h"
+#include "manta/report.h"
+#include "manta/report_merge.h"
 
 #define TOKEN "eyJhbGciOiJIUzI1NiJ9.eyJib3RJZCI6Im0ifQ.merge-token-sig"
 #define SECRET "merge-s3cret"

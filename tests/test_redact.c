@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "redact.h"
+#include "manta/redact.h"
 #include "testutil.h"
 
 static mh_redactor *make(void)

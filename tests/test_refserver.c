@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "json_strict.h"
-#include "jwt.h"
+#include "manta/json_strict.h"
+#include "manta/jwt.h"
 #include "refserver.h"
-#include "spec.h"
+#include "manta/spec.h"
 #include "testutil.h"
 
 #define BOT "bot-1"

@@ -15,10 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "json_strict.h"
-#include "model.h"
-#include "redact.h"
-#include "report.h"
+#include "manta/json_strict.h"
+#include "manta/model.h"
+#include "manta/redact.h"
+#include "manta/report.h"
+#include "report/report_int.h"
 #include "testutil.h"
 
 #define TOKEN "eyJhbGciOiJIUzI1NiJ9.eyJib3RJZCI6ImIxIn0.tok3nSigXYZ"

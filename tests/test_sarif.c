@@ -12,11 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "baseline.h"
-#include "json_strict.h"
-#include "model.h"
-#include "redact.h"
-#include "report.h"
+#include "manta/baseline.h"
+#include "manta/json_strict.h"
+#include "manta/model.h"
+#include "manta/redact.h"
+#include "manta/report.h"
 
 #define SECRET "sarif-s3cret-value"
 

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "json_strict.h"
-#include "schema.h"
-#include "spec.h"
+#include "manta/json_strict.h"
+#include "manta/schema.h"
+#include "manta/spec.h"
 #include "testutil.h"
 
 /* Wraps schema JSON text as components/schemas/T (plus optional other

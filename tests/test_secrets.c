@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "json_strict.h"
-#include "jwt.h"
+#include "manta/json_strict.h"
+#include "manta/jwt.h"
 #include "refserver.h"
-#include "spec.h"
+#include "manta/spec.h"
 #include "testutil.h"
 
 #define BOT "sec-bot"

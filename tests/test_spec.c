@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_strict.h"
-#include "spec.h"
+#include "manta/json_strict.h"
+#include "manta/spec.h"
 #include "testutil.h"
 
 #define SPEC_DATA MH_TEST_DATA "/spec/"

@@ -2,7 +2,7 @@
 #include "testutil.h"
 #include "tu_hostile.h"
 
-#include "transport.h"
+#include "manta/transport.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -28,9 +28,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "json_strict.h"
-#include "schema.h"
-#include "spec.h"
+#include "manta/json_strict.h"
+#include "manta/schema.h"
+#include "manta/spec.h"
 
 static const char *const schema_names[2] = {"BasicSuccessResponse", "ErrorResponse"};
 

@@ -1,0 +1,254 @@
+/* gen_auth.c — tokens, the auth suite and the methods suite. */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_internal.h"
+#include "manta/json_strict.h"
+#include "manta/jwt.h"
+
+/* The claims text of the valid token: {"botId":...,"iat":now,"exp":now+3600}.
+ * "botId" is the claim name DESIGN.md fixes for the harness's JWTs. */
+static char *claims_text(mh__gen *g, const char *bot, long long iat, long long exp)
+{
+    char *q = mh__quote(g, bot ? bot : "");
+    char *c = q ? mh__printf(g, "{\"botId\":%s,\"iat\":%lld,\"exp\":%lld}", q, iat, exp) : NULL;
+    free(q);
+    return c;
+}
+
+mh_status mh__tokens_init(mh__gen *g, mh_error *err)
+{
+    const mh_gen_opts *o = g->o;
+    if (!g->op->bearer_auth)
+        return MH_OK;
+    size_t klen = o->jwt_key ? strlen(o->jwt_key) : 0;
+    if (o->token)
+        g->token = mh__strdup(g, o->token);
+    else
+        g->token = mh_jwt_mint(o->jwt_key, klen, o->bot_id, o->now, o->now + 3600);
+    if (o->jwt_key) {
+        char *other = mh__printf(g, "%s-other", o->bot_id ? o->bot_id : "bot");
+        g->token_expired = mh_jwt_mint(o->jwt_key, klen, o->bot_id, o->now - 7200, o->now - 3600);
+        g->token_other = other ? mh_jwt_mint(o->jwt_key, klen, other, o->now, o->now + 3600) : NULL;
+        free(other);
+        if (!g->token_expired || !g->token_other)
+            g->oom = 1;
+    }
+    if (!g->token || g->oom)
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory while minting tokens");
+    return MH_OK;
+}
+
+/* Starts an auth case with a fully valid body and a unique name. */
+static mh_case *begin_auth(mh__gen *g, const char *slug, const char *desc)
+{
+    mh_case *c = mh__case_begin(g, MH_SUITE_AUTH, slug, desc);
+    if (c) {
+        mh__body b = {0};
+        mh__body_typical(g, &b, "auth", 0);
+        mh__case_json(g, c, &b);
+    }
+    return c;
+}
+
+static void header_case(mh__gen *g, const char *slug, const char *desc, const char *auth)
+{
+    mh_case *c = begin_auth(g, slug, desc);
+    if (c)
+        mh__case_header(g, c, "Authorization", auth);
+    mh__case_finish(g, c, MH__KEEP);
+}
+
+static void bearer_case(mh__gen *g, const char *slug, const char *desc, const char *token)
+{
+    char *h = token ? mh__printf(g, "Bearer %s", token) : NULL;
+    if (h)
+        header_case(g, slug, desc, h);
+    free(h);
+}
+
+/* The token with one signature character changed in all six of its bits'
+ * worth: the first character of the third part (or the middle one of an
+ * opaque token), so the decoded signature really differs. */
+static char *tampered(mh__gen *g, const char *tok)
+{
+    char *t = mh__strdup(g, tok);
+    if (!t || !*t)
+        return t;
+    char *dot = strrchr(t, '.');
+    char *at = dot && dot[1] ? dot + 1 : t + strlen(t) / 2;
+    *at = *at == 'A' ? 'B' : 'A';
+    return t;
+}
+
+/* alg:none with the valid token's claims (decoded from it when it is a JWT,
+ * else built from the bot id) and an empty signature. */
+static char *alg_none(mh__gen *g)
+{
+    const char *tok = g->token;
+    const char *d1 = strchr(tok, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    char *claims = NULL;
+    unsigned char *raw = NULL;
+    size_t rlen = 0;
+    if (d2 && mh_base64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &raw, &rlen) == 0) {
+        claims = malloc(rlen + 1);
+        if (claims) {
+            memcpy(claims, raw, rlen);
+            claims[rlen] = '\0';
+        }
+        free(raw);
+    }
+    cJSON *tree = NULL;
+    if (claims && (mh_json_parse(claims, strlen(claims), NULL, &tree, NULL) != MH_JSON_OK ||
+                   !cJSON_IsObject(tree))) {
+        free(claims); /* an opaque token: there are no claims to reuse */
+        claims = NULL;
+    }
+    cJSON_Delete(tree);
+    if (!claims)
+        claims = claims_text(g, g->o->bot_id, g->o->now, g->o->now + 3600);
+    char *t =
+        claims ? mh_jwt_mint_raw("{\"alg\":\"none\",\"typ\":\"JWT\"}", claims, NULL, 0, 0) : NULL;
+    free(claims);
+    if (!t)
+        g->oom = 1;
+    return t;
+}
+
+static char *garbage_token(mh__gen *g)
+{
+    static const char b64u[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char t[3 * 22 + 3];
+    size_t n = 0;
+    for (int part = 0; part < 3; part++) {
+        for (int i = 0; i < 21; i++)
+            t[n++] = b64u[mh_prng_below(&g->rng, 64)];
+        if (part < 2)
+            t[n++] = '.';
+    }
+    t[n] = '\0';
+    return mh__strdup(g, t);
+}
+
+static void header_auth_cases(mh__gen *g)
+{
+    header_case(g, "no-authorization", "no Authorization header", NULL);
+    header_case(g, "bearer-empty", "the Bearer scheme with an empty token", "Bearer ");
+    unsigned char basic[64];
+    static const char userpass[] = "mh-harness:not-a-password";
+    EVP_EncodeBlock(basic, (const unsigned char *)userpass, (int)strlen(userpass));
+    char *h = mh__printf(g, "Basic %s", (const char *)basic);
+    if (h)
+        header_case(g, "basic-scheme", "the Basic scheme instead of Bearer", h);
+    free(h);
+    h = mh__printf(g, "Token %s", g->token);
+    if (h)
+        header_case(g, "token-scheme", "the valid token under the Token scheme", h);
+    free(h);
+
+    mh_case *c = begin_auth(g, "garbage-token", "a random string as the bearer token");
+    char *t = c ? garbage_token(g) : NULL;
+    char *gh = t ? mh__printf(g, "Bearer %s", t) : NULL;
+    if (c && gh)
+        mh__case_header(g, c, "Authorization", gh);
+    free(t);
+    free(gh);
+    mh__case_finish(g, c, MH__KEEP);
+
+    t = tampered(g, g->token);
+    bearer_case(g, "tampered-signature", "the valid token with one signature character changed", t);
+    free(t);
+    t = alg_none(g);
+    bearer_case(g, "alg-none", "alg:none with the valid claims and no signature", t);
+    free(t);
+    if (g->token_expired)
+        bearer_case(g, "expired-token", "a correctly signed token that expired an hour ago",
+                    g->token_expired);
+    if (g->token_other)
+        bearer_case(g, "other-bot-token",
+                    "a correctly signed token for another bot, sent with the configured bot",
+                    g->token_other);
+}
+
+static void wrong_credential_cases(mh__gen *g)
+{
+    for (size_t i = 0; i < g->prop_count; i++) {
+        const mh__prop *p = &g->props[i];
+        if (!p->credential)
+            continue;
+        char slug[512], desc[512];
+        snprintf(slug, sizeof slug, "%s-wrong", p->slug);
+        snprintf(desc, sizeof desc, "a wrong value for the credential property \"%s\"", p->name);
+        mh_case *c = mh__case_begin(g, MH_SUITE_AUTH, slug, desc);
+        if (c) {
+            mh__body b = {0};
+            mh__body_typical(g, &b, "auth", 0);
+            char *wrong = mh__printf(g, "%s-wrong", g->o->secret);
+            mh__body_set(g, &b, p->name, wrong ? mh__quote(g, wrong) : NULL);
+            free(wrong);
+            mh__case_json(g, c, &b);
+        }
+        mh__case_finish(g, c, MH__KEEP);
+    }
+}
+
+void mh__suite_auth(mh__gen *g)
+{
+    if (g->token)
+        header_auth_cases(g);
+    wrong_credential_cases(g);
+}
+
+static int declared(const char *list, const char *method)
+{
+    size_t n = strlen(method);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, method, n) == 0)
+            return 1;
+        p += len;
+        p += *p == ',';
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+void mh__suite_methods(mh__gen *g)
+{
+    static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE"};
+    const char *list = mh_spec_path_methods(g->o->spec, g->op->path);
+    if (!list)
+        list = g->op->method;
+    for (size_t i = 0; i < 4; i++) {
+        if (declared(list, methods[i]))
+            continue;
+        char slug[16], desc[128];
+        int with_body = strcmp(methods[i], "PUT") == 0 || strcmp(methods[i], "PATCH") == 0;
+        size_t k = 0;
+        for (; methods[i][k]; k++)
+            slug[k] = (char)(methods[i][k] + 32);
+        slug[k] = '\0';
+        snprintf(desc, sizeof desc, "%s, which the path does not declare%s", methods[i],
+                 with_body ? ", with a valid body" : "");
+        mh_case *c = mh__case_begin(g, MH_SUITE_METHODS, slug, desc);
+        if (c) {
+            char *m = mh__strdup(g, methods[i]);
+            if (m) {
+                free(c->method);
+                c->method = m;
+            }
+            if (with_body) {
+                mh__body b = {0};
+                mh__body_typical(g, &b, "method", 0);
+                mh__case_json(g, c, &b);
+            } else {
+                mh__case_header(g, c, "Content-Type", NULL);
+            }
+        }
+        mh__case_finish(g, c, MH__KEEP);
+    }
+}

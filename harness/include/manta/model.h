@@ -1,0 +1,136 @@
+/* model.h — the result model shared by gen, transport, check and report.
+ *
+ * A case is one planned request; an exchange is what came back; a finding is
+ * one broken rule; a result ties them together. Ownership: every char* and
+ * array inside these structs is malloc'd and owned by the struct; free with
+ * the matching _free function (which ignores NULL). Cases hold real secret
+ * values: anything printed must go through redact.h.
+ */
+#ifndef MANTA_MODEL_H
+#define MANTA_MODEL_H
+
+#include <stddef.h>
+
+#include "manta/spec.h"
+
+typedef enum {
+    MH_SUITE_VALID = 0,
+    MH_SUITE_BOUNDARY,
+    MH_SUITE_MALFORMED,
+    MH_SUITE_AUTH,
+    MH_SUITE_METHODS,
+    MH_SUITE_FUZZ,
+    MH_SUITE_COUNT
+} mh_suite;
+
+/* "valid", "boundary", "malformed", "auth", "methods", "fuzz". */
+const char *mh_suite_name(mh_suite s);
+/* Parses a suite name; -1 when unknown. */
+int mh_suite_parse(const char *name);
+
+typedef struct {
+    char *name;
+    char *value;
+} mh_header;
+
+typedef struct {
+    char *id; /* stable: "malformed/name-wrong-type-number" */
+    mh_suite suite;
+    const mh_operation *op; /* borrowed from the spec */
+    char *method;           /* "POST", "GET", ... sent verbatim */
+    char *target;           /* path + raw query, sent verbatim: "/openapi/personalTag?botId=b1" */
+    mh_header *headers;     /* sent exactly, in order (Content-Type, Authorization, ...) */
+    size_t header_count;
+    char *body; /* NULL = no body at all */
+    size_t body_len;
+    int body_schema_valid; /* 1 when the body is strict JSON valid against the request schema */
+    size_t body_dropped;   /* bytes cut from the end of body after a large run judged the
+                              case (passed cases keep a prefix only); 0 = body is whole */
+    char *description;     /* one line: what this case tries */
+} mh_case;
+
+typedef enum {
+    MH_XFER_OK = 0,
+    MH_XFER_TIMEOUT,
+    MH_XFER_CONNECT, /* refused / unreachable */
+    MH_XFER_RESET,   /* connection reset or closed mid-answer */
+    MH_XFER_TLS,
+    MH_XFER_TOO_LARGE, /* answer over --max-response-bytes */
+    MH_XFER_PROTOCOL,  /* not HTTP */
+    MH_XFER_OTHER
+} mh_xfer_error;
+
+const char *mh_xfer_error_name(mh_xfer_error e);
+
+typedef struct {
+    mh_xfer_error error; /* MH_XFER_OK when an HTTP answer arrived complete */
+    char *error_text;    /* libcurl's message, NULL when OK */
+    int status;          /* 0 when no answer */
+    char *content_type;  /* NULL when absent */
+    mh_header *headers;  /* all answer headers, in order */
+    size_t header_count;
+    char *body; /* NUL-terminated copy; may contain NULs before body_len */
+    size_t body_len;
+    double elapsed_ms; /* of the last attempt */
+    int attempts;      /* 1 + 429 retries */
+    int rate_limited;  /* 1 when still 429 after the retry budget */
+    char *reason;      /* reason phrase of the final status line; NULL when empty */
+} mh_exchange;
+
+typedef enum { MH_SEV_WARNING = 0, MH_SEV_ERROR = 1 } mh_severity;
+
+typedef struct {
+    const char *check; /* static string: a check name from DESIGN.md */
+    mh_severity severity;
+    char *message; /* what was expected and what came */
+    char *path;    /* JSON pointer for schema findings, "" otherwise */
+    int known;     /* 1 when the baseline lists it (baseline.h); 0 otherwise */
+} mh_finding;
+
+typedef enum {
+    MH_OUTCOME_PASSED = 0,
+    MH_OUTCOME_FAILED,      /* at least one error-severity finding */
+    MH_OUTCOME_WARNING,     /* only warnings */
+    MH_OUTCOME_INCONCLUSIVE /* still rate-limited after retries */
+} mh_outcome;
+
+const char *mh_outcome_name(mh_outcome o);
+
+typedef struct {
+    mh_case *kase; /* owned */
+    mh_exchange exchange;
+    mh_finding *findings;
+    size_t finding_count;
+    mh_outcome outcome;
+} mh_result;
+
+/* Deep copies / frees. _free functions free the contents; the _free of a
+ * pointer-returning _new also frees the struct. */
+mh_case *mh_case_new(void); /* zeroed; NULL on OOM */
+void mh_case_free(mh_case *c);
+int mh_case_add_header(mh_case *c, const char *name, const char *value); /* 0 / -1 */
+/* Deep copy of c (op stays borrowed). Caller frees; NULL on OOM. */
+mh_case *mh_case_clone(const mh_case *c);
+/* Replaces c's body with a copy of body[0..len) (NULL = no body). 0 / -1. */
+int mh_case_set_body(mh_case *c, const char *body, size_t len);
+/* Removes every header named name (case-insensitive). */
+void mh_case_remove_header(mh_case *c, const char *name);
+void mh_exchange_clear(mh_exchange *x);
+int mh_result_add_finding(mh_result *r, const char *check, mh_severity sev, const char *path,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void mh_result_clear(mh_result *r); /* frees case, exchange, findings */
+/* Clears results[0..n) and frees the array itself. NULL is a no-op. */
+void mh_results_free(mh_result *results, size_t n);
+
+/* Case-insensitive header lookup on an exchange; borrowed; NULL if absent. */
+const char *mh_exchange_header(const mh_exchange *x, const char *name);
+
+/* The check names and severities of DESIGN.md, in table order. */
+typedef struct {
+    const char *name;
+    mh_severity severity;
+} mh_check_info;
+extern const mh_check_info mh_checks[];
+extern const size_t mh_check_count;
+
+#endif

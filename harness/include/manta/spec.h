@@ -1,0 +1,107 @@
+/* spec.h — the OpenAPI 3.0.x document: operations with compiled schemas.
+ *
+ * mh_spec_load() reads the document through the strict JSON parser, resolves
+ * local $refs (any JSON pointer, ~0/~1 escapes; cycles detected), and compiles
+ * every schema it reaches once. Everything returned by the accessors is
+ * borrowed from the mh_spec and lives until mh_spec_free().
+ */
+#ifndef MANTA_SPEC_H
+#define MANTA_SPEC_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "manta/error.h"
+#include "manta/schema.h"
+
+typedef struct mh_spec mh_spec;
+
+typedef struct {
+    const char *name;
+    const char *in; /* "query", "header", "path", "cookie" */
+    int required;
+    const mh_schema *schema; /* NULL when the parameter has none */
+} mh_param;
+
+typedef struct {
+    const char *media_type;  /* as written, e.g. "application/json" */
+    const mh_schema *schema; /* NULL when the media type has no schema */
+} mh_media;
+
+typedef struct {
+    const char *status; /* "200", "4XX" or "default", as written */
+    const char *description;
+    const mh_media *media;
+    size_t media_count; /* 0 = the response declares no body */
+} mh_response;
+
+typedef struct {
+    const char *method;       /* upper case: "POST" */
+    const char *path;         /* "/openapi/personalTag" */
+    const char *id;           /* "POST /openapi/personalTag" */
+    const char *operation_id; /* NULL when absent */
+    int path_line;            /* line of the path key in the document, 0 if unknown */
+    const mh_param *params;
+    size_t param_count;
+    int body_required;
+    const mh_media *body; /* request body media types */
+    size_t body_count;
+    const mh_response *responses;
+    size_t response_count;
+    int bearer_auth; /* 1 when the effective security needs an http bearer scheme */
+} mh_operation;
+
+/* Loads and compiles the document at path. On success *out owns everything;
+ * free with mh_spec_free. On failure *out is NULL and err says what and where:
+ * MH_ERR_IO (unreadable), MH_ERR_JSON (file line:column), MH_ERR_SPEC (not
+ * OpenAPI 3.0.x, with the JSON pointer), MH_ERR_REF (dangling $ref naming the
+ * pointer, or a $ref cycle that cannot be validated). */
+mh_status mh_spec_load(const char *path, mh_spec **out, mh_error *err);
+
+/* Same from memory; name is used in error locations. buf need not be
+ * NUL-terminated. */
+mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_spec **out,
+                              mh_error *err);
+
+/* Frees the spec and every schema/operation it owns. NULL is a no-op. */
+void mh_spec_free(mh_spec *spec);
+
+/* The path or name the spec was loaded from. */
+const char *mh_spec_name(const mh_spec *spec);
+/* The parsed document (borrowed). */
+const cJSON *mh_spec_document(const mh_spec *spec);
+/* First servers[].url or NULL. */
+const char *mh_spec_server_url(const mh_spec *spec);
+
+size_t mh_spec_operation_count(const mh_spec *spec);
+const mh_operation *mh_spec_operation(const mh_spec *spec, size_t i);
+/* Finds "POST /openapi/personalTag" (method case-insensitive, path exact).
+ * NULL (and MH_ERR_NOTFOUND in err, listing the known ids) when absent. */
+const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, mh_error *err);
+/* All methods declared on the path, upper case, comma-separated, in document
+ * order ("POST", "GET, DELETE"); borrowed. NULL when the spec has no such
+ * path (exact match on the template, e.g. "/pets/{petId}"). */
+const char *mh_spec_path_methods(const mh_spec *spec, const char *path);
+
+/* components/schemas/NAME compiled (every entry is compiled at load, so this
+ * is a lookup); NULL (MH_ERR_NOTFOUND in err, listing the known names, with
+ * pointer /components/schemas/NAME) if absent. Name match is exact. */
+const mh_schema *mh_spec_schema(const mh_spec *spec, const char *name, mh_error *err);
+
+/* Follows $ref chains in raw document nodes (for walking schemas by hand).
+ * Returns node itself when it is no $ref; NULL when dangling, non-local or
+ * cyclic. Thread-safe; allocates only temporarily. */
+const cJSON *mh_spec_deref(const mh_spec *spec, const cJSON *node);
+
+/* The response declared for status: exact code first, then "NXX" range,
+ * then "default". NULL when none applies. */
+const mh_response *mh_operation_response(const mh_operation *op, int status);
+
+/* The media entry of r matching content_type: type/subtype compared
+ * case-insensitively, parameters (charset ...) and surrounding whitespace
+ * ignored on both sides; wildcards "type/ *" and "* / *" in the spec honoured,
+ * exact matches preferred, then the type range, then "* / *". NULL if none,
+ * and for a NULL/empty content_type or a NULL r. */
+const mh_media *mh_response_media(const mh_response *r, const char *content_type);
+
+#endif

@@ -1,0 +1,322 @@
+/* baseline.c — known findings (contract: baseline.h). */
+#include "manta/baseline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "manta/fileio.h"
+#include "manta/json_strict.h"
+
+/* ---- entries ------------------------------------------------------------------ */
+
+static int entry_cmp(const void *a, const void *b)
+{
+    const mh_baseline_entry *x = a, *y = b;
+    int c = strcmp(x->case_id, y->case_id);
+    return c ? c : strcmp(x->check, y->check);
+}
+
+static void entries_free(mh_baseline_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].case_id);
+        free(v[i].check);
+    }
+    free(v);
+}
+
+/* Appends a copy of (case_id, check) to *v. Returns 0, -1 on OOM. */
+static int entries_add(mh_baseline_entry **v, size_t *n, size_t *cap, const char *case_id,
+                       const char *check)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        mh_baseline_entry *nv = realloc(*v, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        *v = nv;
+        *cap = nc;
+    }
+    mh_baseline_entry e = {strdup(case_id), strdup(check)};
+    if (!e.case_id || !e.check) {
+        free(e.case_id);
+        free(e.check);
+        return -1;
+    }
+    (*v)[(*n)++] = e;
+    return 0;
+}
+
+/* Sorts v and drops duplicates; returns the new count. */
+static size_t entries_normalize(mh_baseline_entry *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, entry_cmp);
+    size_t out = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (entry_cmp(&v[out - 1], &v[i]) == 0) {
+            free(v[i].case_id);
+            free(v[i].check);
+            continue;
+        }
+        v[out++] = v[i];
+    }
+    return out;
+}
+
+static const mh_baseline_entry *find_entry(const mh_baseline *b, const char *case_id,
+                                           const char *check)
+{
+    if (!b || b->count == 0)
+        return NULL;
+    mh_baseline_entry key = {(char *)case_id, (char *)check};
+    return bsearch(&key, b->entries, b->count, sizeof key, entry_cmp);
+}
+
+void mh_baseline_free(mh_baseline *b)
+{
+    if (!b)
+        return;
+    entries_free(b->entries, b->count);
+    free(b);
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static mh_status shape_error(mh_error *err, const char *name, const char *pointer, const char *what)
+{
+    mh_error_set(err, MH_ERR_JSON, "not a manta-harness baseline: %s", what);
+    mh_error_at_file(err, name, 0, 0, -1);
+    mh_error_at_pointer(err, pointer);
+    return MH_ERR_JSON;
+}
+
+/* Checks the top-level members "tool" and "version". */
+static mh_status check_header(const cJSON *doc, const char *name, mh_error *err)
+{
+    if (!cJSON_IsObject(doc))
+        return shape_error(err, name, "", "the document must be an object");
+    const cJSON *tool = mh_json_get(doc, "tool");
+    if (!cJSON_IsString(tool) || strcmp(tool->valuestring, "manta-harness") != 0)
+        return shape_error(err, name, "/tool", "\"tool\" must be \"manta-harness\"");
+    const cJSON *ver = mh_json_get(doc, "version");
+    if (!cJSON_IsNumber(ver) || !mh_json_is_integer(ver) || ver->valuedouble != MH_BASELINE_VERSION)
+        return shape_error(err, name, "/version", "\"version\" must be 1");
+    return MH_OK;
+}
+
+static mh_status read_entries(const cJSON *doc, const char *name, mh_baseline *b, mh_error *err)
+{
+    const cJSON *list = mh_json_get(doc, "findings");
+    if (!cJSON_IsArray(list))
+        return shape_error(err, name, "/findings", "\"findings\" must be an array");
+    size_t cap = 0, i = 0;
+    for (const cJSON *it = list->child; it; it = it->next, i++) {
+        const cJSON *c = mh_json_get(it, "case"), *k = mh_json_get(it, "check");
+        if (!cJSON_IsString(c) || !cJSON_IsString(k) || !*c->valuestring || !*k->valuestring) {
+            char ptr[64];
+            snprintf(ptr, sizeof ptr, "/findings/%zu", i);
+            return shape_error(err, name, ptr,
+                               "each finding must be {\"case\": string, \"check\": string}");
+        }
+        if (entries_add(&b->entries, &b->count, &cap, c->valuestring, k->valuestring) != 0)
+            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    }
+    b->count = entries_normalize(b->entries, b->count);
+    return MH_OK;
+}
+
+mh_status mh_baseline_parse(const char *buf, size_t len, const char *name, mh_baseline **out,
+                            mh_error *err)
+{
+    mh_error_clear(err);
+    if (!name)
+        name = "<baseline>";
+    cJSON *doc = NULL;
+    mh_json_error je;
+    mh_json_rule rule = mh_json_parse(buf, len, NULL, &doc, &je);
+    if (rule != MH_JSON_OK)
+        return mh_json_error_describe(err, rule, &je, name, "baseline");
+    mh_baseline *b = calloc(1, sizeof *b);
+    mh_status st =
+        b ? check_header(doc, name, err) : mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    if (st == MH_OK)
+        st = read_entries(doc, name, b, err);
+    cJSON_Delete(doc);
+    if (st != MH_OK) {
+        mh_baseline_free(b);
+        return st;
+    }
+    *out = b;
+    return MH_OK;
+}
+
+mh_status mh_baseline_load(const char *path, mh_baseline **out, mh_error *err)
+{
+    mh_error_clear(err);
+    char *buf = NULL;
+    size_t len = 0;
+    mh_status st = mh_file_read(path, MH_FILE_NO_LIMIT, &buf, &len, err);
+    if (st != MH_OK) {
+        /* The location names the file, so the message need not. */
+        mh_error_set(err, MH_ERR_IO, "cannot read baseline: %s", strerror(errno));
+        mh_error_at_file(err, path, 0, 0, -1);
+        return MH_ERR_IO;
+    }
+    st = mh_baseline_parse(buf, len, path, out, err);
+    free(buf);
+    return st;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+mh_status mh_baseline_from_results(const mh_result *results, size_t n, mh_baseline **out,
+                                   mh_error *err)
+{
+    mh_baseline *b = calloc(1, sizeof *b);
+    if (!b)
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    size_t cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mh_result *r = &results[i];
+        if (!r->kase || !r->kase->id)
+            continue;
+        for (size_t k = 0; k < r->finding_count; k++) {
+            if (!r->findings[k].check)
+                continue;
+            if (entries_add(&b->entries, &b->count, &cap, r->kase->id, r->findings[k].check)) {
+                mh_baseline_free(b);
+                return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+            }
+        }
+    }
+    b->count = entries_normalize(b->entries, b->count);
+    *out = b;
+    return MH_OK;
+}
+
+static void quoted(FILE *f, const char *s)
+{
+    char *q = mh_json_quote(s);
+    fputs(q ? q : "\"\"", f);
+    free(q);
+}
+
+mh_status mh_baseline_print(const mh_baseline *b, FILE *f, mh_error *err)
+{
+    fprintf(f, "{\n  \"tool\": \"manta-harness\",\n  \"version\": %d,\n  \"findings\": [",
+            MH_BASELINE_VERSION);
+    for (size_t i = 0; i < b->count; i++) {
+        fputs(i ? ",\n    {\"case\": " : "\n    {\"case\": ", f);
+        quoted(f, b->entries[i].case_id);
+        fputs(", \"check\": ", f);
+        quoted(f, b->entries[i].check);
+        fputc('}', f);
+    }
+    fputs(b->count ? "\n  ]\n}\n" : "]\n}\n", f);
+    if (ferror(f))
+        return mh_error_set(err, MH_ERR_IO, "write error");
+    return MH_OK;
+}
+
+static mh_status print_job(void *ctx, FILE *f, mh_error *err)
+{
+    return mh_baseline_print(ctx, f, err);
+}
+
+mh_status mh_baseline_write(const char *path, const mh_result *results, size_t n, mh_error *err)
+{
+    mh_error_clear(err);
+    mh_baseline *b = NULL;
+    mh_status st = mh_baseline_from_results(results, n, &b, err);
+    if (st != MH_OK)
+        return st;
+    st = mh_file_write_atomic(path, "baseline", print_job, b, err);
+    if (st != MH_OK)
+        mh_error_at_file(err, path, 0, 0, -1);
+    mh_baseline_free(b);
+    return st;
+}
+
+/* ---- applying ----------------------------------------------------------------- */
+
+/* 1 when some concluded result of results[0..n) is case_id. Inconclusive
+ * cases (rate limited, or never sent because the run was interrupted) prove
+ * nothing about their findings. */
+static const mh_result *concluded_case(const mh_result *results, size_t n, const char *case_id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (results[i].kase && results[i].kase->id && strcmp(results[i].kase->id, case_id) == 0)
+            return results[i].outcome == MH_OUTCOME_INCONCLUSIVE ? NULL : &results[i];
+    return NULL;
+}
+
+static int fires(const mh_result *r, const char *check)
+{
+    for (size_t k = 0; k < r->finding_count; k++)
+        if (r->findings[k].check && strcmp(r->findings[k].check, check) == 0)
+            return 1;
+    return 0;
+}
+
+mh_status mh_baseline_apply(const mh_baseline *b, mh_result *results, size_t n,
+                            mh_baseline_diff *diff, mh_error *err)
+{
+    memset(diff, 0, sizeof *diff);
+    for (size_t i = 0; i < n; i++) {
+        mh_result *r = &results[i];
+        for (size_t k = 0; k < r->finding_count; k++) {
+            mh_finding *f = &r->findings[k];
+            f->known =
+                r->kase && r->kase->id && f->check && find_entry(b, r->kase->id, f->check) != NULL;
+            if (f->known) {
+                diff->known_findings++;
+            } else {
+                diff->new_findings++;
+                diff->new_errors += f->severity == MH_SEV_ERROR;
+            }
+        }
+    }
+    size_t cap = 0;
+    for (size_t i = 0; b && i < b->count; i++) {
+        const mh_baseline_entry *e = &b->entries[i];
+        const mh_result *r = concluded_case(results, n, e->case_id);
+        if (!r || fires(r, e->check))
+            continue;
+        if (entries_add(&diff->fixed, &diff->fixed_count, &cap, e->case_id, e->check) != 0) {
+            mh_baseline_diff_clear(diff);
+            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+        }
+    }
+    return MH_OK;
+}
+
+void mh_baseline_diff_clear(mh_baseline_diff *d)
+{
+    if (!d)
+        return;
+    entries_free(d->fixed, d->fixed_count);
+    memset(d, 0, sizeof *d);
+}
+
+int mh_baseline_outcome_failed(const mh_result *r)
+{
+    if (r->outcome == MH_OUTCOME_INCONCLUSIVE)
+        return 1;
+    for (size_t k = 0; k < r->finding_count; k++)
+        if (r->findings[k].severity == MH_SEV_ERROR && !r->findings[k].known)
+            return 1;
+    return 0;
+}
+
+int mh_baseline_run_failed(const mh_result *results, size_t n, const mh_baseline_diff *diff,
+                           int strict)
+{
+    for (size_t i = 0; i < n; i++)
+        if (mh_baseline_outcome_failed(&results[i]))
+            return 1;
+    return strict && diff && diff->fixed_count > 0;
+}

@@ -1,0 +1,230 @@
+#include "manta/model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const mh_check_info mh_checks[] = {
+    {"not_a_server_error", MH_SEV_ERROR},
+    {"status_code_conformance", MH_SEV_ERROR},
+    {"content_type_conformance", MH_SEV_ERROR},
+    {"response_schema_conformance", MH_SEV_ERROR},
+    {"negative_data_rejection", MH_SEV_ERROR},
+    {"positive_data_acceptance", MH_SEV_ERROR},
+    {"ignored_auth", MH_SEV_ERROR},
+    {"sensitive_data_exposure", MH_SEV_ERROR},
+    {"transport_error", MH_SEV_ERROR},
+    {"max_response_time", MH_SEV_ERROR},
+    {"success_flag_consistency", MH_SEV_WARNING},
+    {"unsupported_method", MH_SEV_WARNING},
+    {"allow_header_conformance", MH_SEV_WARNING},
+};
+const size_t mh_check_count = sizeof mh_checks / sizeof mh_checks[0];
+
+static const char *const suite_names[MH_SUITE_COUNT] = {"valid", "boundary", "malformed",
+                                                        "auth",  "methods",  "fuzz"};
+
+const char *mh_suite_name(mh_suite s)
+{
+    return (unsigned)s < MH_SUITE_COUNT ? suite_names[s] : "unknown";
+}
+
+int mh_suite_parse(const char *name)
+{
+    for (int i = 0; i < MH_SUITE_COUNT; i++)
+        if (name && strcmp(name, suite_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *mh_xfer_error_name(mh_xfer_error e)
+{
+    static const char *const names[] = {"ok",  "timeout",   "connect",  "reset",
+                                        "tls", "too_large", "protocol", "other"};
+    return (unsigned)e < sizeof names / sizeof names[0] ? names[e] : "other";
+}
+
+const char *mh_outcome_name(mh_outcome o)
+{
+    static const char *const names[] = {"passed", "failed", "warning", "inconclusive"};
+    return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "unknown";
+}
+
+mh_case *mh_case_new(void)
+{
+    return calloc(1, sizeof(mh_case));
+}
+
+static void free_headers(mh_header *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(h[i].name);
+        free(h[i].value);
+    }
+    free(h);
+}
+
+void mh_case_free(mh_case *c)
+{
+    if (!c)
+        return;
+    free(c->id);
+    free(c->method);
+    free(c->target);
+    free_headers(c->headers, c->header_count);
+    free(c->body);
+    free(c->description);
+    free(c);
+}
+
+int mh_case_add_header(mh_case *c, const char *name, const char *value)
+{
+    mh_header *h = realloc(c->headers, (c->header_count + 1) * sizeof *h);
+    if (!h)
+        return -1;
+    c->headers = h;
+    char *n = strdup(name), *v = strdup(value ? value : "");
+    if (!n || !v) {
+        free(n);
+        free(v);
+        return -1;
+    }
+    h[c->header_count].name = n;
+    h[c->header_count].value = v;
+    c->header_count++;
+    return 0;
+}
+
+void mh_exchange_clear(mh_exchange *x)
+{
+    if (!x)
+        return;
+    free(x->error_text);
+    free(x->content_type);
+    free(x->reason);
+    free_headers(x->headers, x->header_count);
+    free(x->body);
+    memset(x, 0, sizeof *x);
+}
+
+int mh_result_add_finding(mh_result *r, const char *check, mh_severity sev, const char *path,
+                          const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mh_finding *f = realloc(r->findings, (r->finding_count + 1) * sizeof *f);
+    if (!f)
+        return -1;
+    r->findings = f;
+    f = &r->findings[r->finding_count];
+    f->check = check;
+    f->severity = sev;
+    f->known = 0;
+    f->message = strdup(msg);
+    f->path = strdup(path ? path : "");
+    if (!f->message || !f->path) {
+        free(f->message);
+        free(f->path);
+        return -1;
+    }
+    r->finding_count++;
+    return 0;
+}
+
+void mh_result_clear(mh_result *r)
+{
+    if (!r)
+        return;
+    mh_case_free(r->kase);
+    mh_exchange_clear(&r->exchange);
+    for (size_t i = 0; i < r->finding_count; i++) {
+        free(r->findings[i].message);
+        free(r->findings[i].path);
+    }
+    free(r->findings);
+    memset(r, 0, sizeof *r);
+}
+
+void mh_results_free(mh_result *results, size_t n)
+{
+    for (size_t i = 0; results && i < n; i++)
+        mh_result_clear(&results[i]);
+    free(results);
+}
+
+const char *mh_exchange_header(const mh_exchange *x, const char *name)
+{
+    for (size_t i = 0; i < x->header_count; i++)
+        if (strcasecmp(x->headers[i].name, name) == 0)
+            return x->headers[i].value;
+    return NULL;
+}
+
+int mh_case_set_body(mh_case *c, const char *body, size_t len)
+{
+    char *copy = NULL;
+    if (body) {
+        copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, body, len);
+        copy[len] = '\0';
+    }
+    free(c->body);
+    c->body = copy;
+    c->body_len = body ? len : 0;
+    return 0;
+}
+
+void mh_case_remove_header(mh_case *c, const char *name)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < c->header_count; i++) {
+        if (strcasecmp(c->headers[i].name, name) == 0) {
+            free(c->headers[i].name);
+            free(c->headers[i].value);
+            continue;
+        }
+        c->headers[w++] = c->headers[i];
+    }
+    c->header_count = w;
+}
+
+static char *dup_or_null(const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *failed = 1;
+    return d;
+}
+
+mh_case *mh_case_clone(const mh_case *c)
+{
+    mh_case *k = mh_case_new();
+    if (!k)
+        return NULL;
+    int failed = 0;
+    k->suite = c->suite;
+    k->op = c->op;
+    k->body_schema_valid = c->body_schema_valid;
+    k->id = dup_or_null(c->id, &failed);
+    k->method = dup_or_null(c->method, &failed);
+    k->target = dup_or_null(c->target, &failed);
+    k->description = dup_or_null(c->description, &failed);
+    for (size_t i = 0; i < c->header_count && !failed; i++)
+        failed = mh_case_add_header(k, c->headers[i].name, c->headers[i].value) != 0;
+    if (!failed && c->body)
+        failed = mh_case_set_body(k, c->body, c->body_len) != 0;
+    if (failed) {
+        mh_case_free(k);
+        return NULL;
+    }
+    return k;
+}

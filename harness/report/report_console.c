@@ -1,0 +1,259 @@
+/* report_console.c — the human summary on the terminal (contract: report.h).
+ *
+ * Layout: header (tool, spec, target, seed, run id), per-case lines when
+ * verbose, a table by suite and one by check, the first max_findings
+ * findings each with its curl reproduction, and one final summary line.
+ * Quiet prints only that line. Every string from the run is redacted; the
+ * text is made printable (control bytes shown as '?') so a hostile answer
+ * cannot drive the terminal.
+ */
+#include "manta/report.h"
+#include "report_int.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Long curl commands (large bodies) are cut on the console. */
+#define CONSOLE_CURL_MAX 600
+
+typedef struct {
+    FILE *out;
+    const mh_run *run;
+    int color;
+} con;
+
+static const char *paint(const con *c, const char *code)
+{
+    return c->color ? code : "";
+}
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define DIM "\033[2m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+/* Writes s[0..len) with control bytes and invalid UTF-8 as '?'. */
+static void printable(FILE *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t l = mh__utf8_len(u + i, len - i);
+        if (l == 0 || (l == 1 && (u[i] < 0x20 || u[i] == 0x7F))) {
+            fputc('?', out);
+            i++;
+            continue;
+        }
+        fwrite(u + i, 1, l, out);
+        i += l;
+    }
+}
+
+static void text(const con *c, const char *s)
+{
+    char *red = mh__report_redact(c->run, s);
+    if (!red) {
+        fputs("(out of memory)", c->out);
+        return;
+    }
+    printable(c->out, red, strlen(red));
+    free(red);
+}
+
+static const char *outcome_color(mh_outcome o)
+{
+    switch (o) {
+    case MH_OUTCOME_PASSED:
+        return GREEN;
+    case MH_OUTCOME_FAILED:
+        return RED;
+    case MH_OUTCOME_WARNING:
+        return YELLOW;
+    default:
+        return DIM;
+    }
+}
+
+static void summary_line(const con *c, const mh_summary *s)
+{
+    fprintf(c->out, "%s%zu cases: %zu passed, %s%zu failed%s, %zu warnings, %zu inconclusive",
+            c->run->interrupted ? "INTERRUPTED: " : "", s->cases, s->passed,
+            paint(c, s->failed ? RED : ""), s->failed, paint(c, s->failed ? RESET : ""),
+            s->warnings, s->inconclusive);
+    double ms = isfinite(c->run->duration_ms) ? c->run->duration_ms : 0.0;
+    if (ms < 10000)
+        fprintf(c->out, " in %.0f ms", ms);
+    else
+        fprintf(c->out, " in %.1f s", ms / 1000.0);
+    fprintf(c->out, " (seed %" PRIu64 ")\n", c->run->seed);
+}
+
+static void header(const con *c)
+{
+    fprintf(c->out, "%smanta-harness ", paint(c, BOLD));
+    text(c, c->run->tool_version);
+    fprintf(c->out, "%s\n  spec:   ", paint(c, RESET));
+    text(c, c->run->spec_path);
+    fputs("\n  target: ", c->out);
+    text(c, c->run->base_url);
+    fprintf(c->out, "\n  seed:   %" PRIu64 "\n  run id: ", c->run->seed);
+    text(c, c->run->run_id);
+    fputs("\n\n", c->out);
+}
+
+static void case_lines(const con *c)
+{
+    for (size_t i = 0; i < c->run->result_count; i++) {
+        const mh_result *r = &c->run->results[i];
+        if (!r->kase)
+            continue;
+        fprintf(c->out, "  %s%-12s%s ", paint(c, outcome_color(r->outcome)),
+                mh_outcome_name(r->outcome), paint(c, RESET));
+        if (r->exchange.status)
+            fprintf(c->out, "%3d %8.1f ms  ", r->exchange.status,
+                    isfinite(r->exchange.elapsed_ms) ? r->exchange.elapsed_ms : 0.0);
+        else
+            fprintf(c->out, "--- %-11s  ", mh_xfer_error_name(r->exchange.error));
+        text(c, r->kase->id);
+        fputc('\n', c->out);
+    }
+    fputc('\n', c->out);
+}
+
+static void tables(const con *c, const mh_summary *s)
+{
+    fprintf(c->out, "  %-10s %7s %7s %7s %8s %12s\n", "suite", "cases", "passed", "failed",
+            "warnings", "inconclusive");
+    for (int su = 0; su < MH_SUITE_COUNT; su++)
+        if (s->suite_cases[su])
+            fprintf(c->out, "  %-10s %7zu %7zu %s%7zu%s %8zu %12zu\n", mh_suite_name((mh_suite)su),
+                    s->suite_cases[su], s->suite_passed[su],
+                    paint(c, s->suite_failed[su] ? RED : ""), s->suite_failed[su],
+                    paint(c, s->suite_failed[su] ? RESET : ""), s->suite_warnings[su],
+                    s->suite_inconclusive[su]);
+    if (!s->findings) {
+        fputs("\n  no findings\n\n", c->out);
+        return;
+    }
+    fprintf(c->out, "\n  %-30s %-8s %8s\n", "check", "severity", "findings");
+    for (size_t i = 0; i < mh_check_count && i < MH_REPORT_MAX_CHECKS; i++)
+        if (s->by_check[i])
+            fprintf(c->out, "  %-30s %-8s %8zu\n", mh_checks[i].name,
+                    mh_checks[i].severity == MH_SEV_ERROR ? "error" : "warning", s->by_check[i]);
+    fputc('\n', c->out);
+}
+
+static void curl_line(const con *c, const mh_result *r)
+{
+    char *curl = mh_report_curl_command(c->run, r);
+    if (!curl)
+        return;
+    size_t len = strlen(curl);
+    fprintf(c->out, "    %s", paint(c, DIM));
+    printable(c->out, curl, len > CONSOLE_CURL_MAX ? CONSOLE_CURL_MAX : len);
+    if (len > CONSOLE_CURL_MAX)
+        fprintf(c->out, " ...[%zu more characters: see the JSON report]", len - CONSOLE_CURL_MAX);
+    fprintf(c->out, "%s\n", paint(c, RESET));
+    free(curl);
+}
+
+static void show_result(const con *c, const mh_result *r, size_t *shown, size_t max)
+{
+    for (size_t k = 0; k < r->finding_count && *shown < max; k++, (*shown)++) {
+        const mh_finding *fd = &r->findings[k];
+        int err = fd->severity == MH_SEV_ERROR;
+        fprintf(c->out, "  %s%s%s ", paint(c, err ? RED : YELLOW), fd->check ? fd->check : "",
+                paint(c, RESET));
+        text(c, r->kase->id);
+        fputs(": ", c->out);
+        if (fd->path && *fd->path) {
+            text(c, fd->path);
+            fputs(": ", c->out);
+        }
+        text(c, fd->message);
+        fputc('\n', c->out);
+    }
+    curl_line(c, r);
+}
+
+static int has_check(const mh_result *r, const char *check)
+{
+    for (size_t k = 0; k < r->finding_count; k++)
+        if (r->findings[k].check && strcmp(r->findings[k].check, check) == 0)
+            return 1;
+    return 0;
+}
+
+/* The first failing case of each check comes first, so every kind of
+ * failure is on screen however many cases share the most common one; then
+ * the rest in plan order. */
+static void findings(const con *c, const mh_summary *s, size_t max)
+{
+    if (!s->findings || max == 0)
+        return;
+    size_t shown = 0, n = c->run->result_count;
+    unsigned char *done = calloc(n ? n : 1, 1);
+    if (!done)
+        return;
+    fputs("Findings:\n", c->out);
+    for (size_t j = 0; j < mh_check_count && shown < max; j++) {
+        for (size_t i = 0; i < n; i++) {
+            const mh_result *r = &c->run->results[i];
+            if (!r->kase || done[i] || !has_check(r, mh_checks[j].name))
+                continue;
+            done[i] = 1;
+            show_result(c, r, &shown, max);
+            break;
+        }
+    }
+    for (size_t i = 0; i < n && shown < max; i++) {
+        const mh_result *r = &c->run->results[i];
+        if (r->kase && r->finding_count && !done[i])
+            show_result(c, r, &shown, max);
+    }
+    free(done);
+    if (s->findings > shown)
+        fprintf(c->out, "  ... and %zu more finding%s (see the reports)\n", s->findings - shown,
+                s->findings - shown == 1 ? "" : "s");
+    fputc('\n', c->out);
+}
+
+/* With a baseline (baseline.h): new/known/fixed counts, and the fixed
+ * entries unless quiet. */
+static void baseline_lines(const con *c, int quiet)
+{
+    const mh_baseline_diff *d = c->run->baseline;
+    if (!d)
+        return;
+    fprintf(c->out, "baseline: %zu new, %zu known, %zu fixed\n", d->new_findings, d->known_findings,
+            d->fixed_count);
+    for (size_t i = 0; !quiet && i < d->fixed_count; i++) {
+        fputs("  fixed: ", c->out);
+        text(c, d->fixed[i].case_id);
+        fputc(' ', c->out);
+        text(c, d->fixed[i].check);
+        fputc('\n', c->out);
+    }
+}
+
+void mh_report_console(const mh_run *run, const mh_console_opts *o, FILE *out)
+{
+    static const mh_console_opts defaults = {0, 0, 20, 0};
+    if (!o)
+        o = &defaults;
+    con c = {out, run, o->color};
+    mh_summary s;
+    mh_summary_compute(run, &s);
+    if (!o->quiet) {
+        header(&c);
+        if (o->verbose)
+            case_lines(&c);
+        tables(&c, &s);
+        findings(&c, &s, o->max_findings);
+    }
+    summary_line(&c, &s);
+    baseline_lines(&c, o->quiet);
+    fflush(out);
+}

@@ -1,0 +1,886 @@
+/* spec.c — load an OpenAPI 3.0.x document into operations with compiled
+ * schemas.
+ *
+ * Everything the accessors hand out lives in the mh_spec: strings either
+ * point into the parsed document or were copied into the spec's arena, and
+ * schemas belong to its schema set. One free releases it all.
+ */
+#include "manta/spec.h"
+#include "schema/schema_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "manta/fileio.h"
+#include "manta/json_strict.h"
+
+typedef struct {
+    const char *path;
+    char *methods;
+} path_methods;
+
+struct mh_spec {
+    char *name;
+    cJSON *doc;
+    mh__schema_set *schemas;
+    mh_operation *ops;
+    size_t nops, capops;
+    path_methods *pm;
+    size_t npm, cappm;
+    const char *server_url;
+    void **blocks; /* arena: every block freed with the spec */
+    size_t nblocks, capblocks;
+};
+
+/* The loader's state: the spec being built, the raw text (for lines) and
+ * the caller's error. */
+typedef struct {
+    mh_spec *sp;
+    const char *raw;
+    size_t rawlen;
+    mh_error *err;
+} loader;
+
+static const char *const http_methods[] = {"get",     "put",  "post",  "delete",
+                                           "options", "head", "patch", "trace"};
+
+/* ------------------------------------------------------------------ */
+/* arena */
+
+static void *arena_alloc(mh_spec *sp, size_t n)
+{
+    if (sp->nblocks == sp->capblocks) {
+        size_t ncap = sp->capblocks ? sp->capblocks * 2 : 32;
+        void **nb = realloc(sp->blocks, ncap * sizeof *nb);
+        if (!nb)
+            return NULL;
+        sp->blocks = nb;
+        sp->capblocks = ncap;
+    }
+    void *p = calloc(1, n ? n : 1);
+    if (p)
+        sp->blocks[sp->nblocks++] = p;
+    return p;
+}
+
+static char *arena_strdup(mh_spec *sp, const char *s)
+{
+    size_t n = strlen(s);
+    char *d = arena_alloc(sp, n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* errors */
+
+static mh_status nomem(loader *L)
+{
+    return mh_error_set(L->err, MH_ERR_NOMEM, "out of memory");
+}
+
+static mh_status spec_err(loader *L, const char *pointer, const char *fmt, const char *arg)
+{
+    mh_error_set(L->err, MH_ERR_SPEC, fmt, arg);
+    mh_error_at_pointer(L->err, pointer);
+    return MH_ERR_SPEC;
+}
+
+/* ------------------------------------------------------------------ */
+/* small helpers */
+
+static int count_members(const cJSON *o)
+{
+    int n = 0;
+    for (const cJSON *c = o ? o->child : NULL; c; c = c->next)
+        n++;
+    return n;
+}
+
+/* Follows node (found at pointer at) through its $ref chain and requires an
+ * object there. *where gets the resolved node's pointer (malloc'd, caller
+ * frees, only on success), so later locations name the real place. */
+static mh_status deref_object(loader *L, const cJSON *node, const char *at, const char *what,
+                              const cJSON **out, char **where)
+{
+    char *ptr = NULL;
+    mh_status st = mh__ref_follow(L->sp->doc, node, at, out, &ptr, L->err);
+    if (st != MH_OK)
+        return st;
+    if (!cJSON_IsObject(*out)) {
+        st = spec_err(L, ptr, "%s must be an object", what);
+        free(ptr);
+        return st;
+    }
+    *where = ptr;
+    return MH_OK;
+}
+
+static const char *find_bytes(const char *hay, size_t hlen, const char *needle, size_t from)
+{
+    size_t nlen = strlen(needle);
+    for (size_t i = from; nlen && i + nlen <= hlen; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* Offset just after the quoted key `quoted` followed by ':' at or after
+ * from; (size_t)-1 when absent. */
+static size_t find_key(const char *raw, size_t len, const char *quoted, size_t from)
+{
+    for (const char *p; (p = find_bytes(raw, len, quoted, from)) != NULL;) {
+        size_t i = (size_t)(p - raw) + strlen(quoted);
+        size_t j = i;
+        while (j < len && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r'))
+            j++;
+        if (j < len && raw[j] == ':')
+            return (size_t)(p - raw);
+        from = i;
+    }
+    return (size_t)-1;
+}
+
+/* Line of the key "path" inside the "paths" object, by a textual scan (the
+ * parser keeps no positions). 0 when it cannot be found. */
+static int path_line(const loader *L, const char *path)
+{
+    size_t paths = find_key(L->raw, L->rawlen, "\"paths\"", 0);
+    char *quoted = mh_json_quote(path);
+    if (paths == (size_t)-1 || !quoted) {
+        free(quoted);
+        return 0;
+    }
+    size_t at = find_key(L->raw, L->rawlen, quoted, paths + 7);
+    free(quoted);
+    if (at == (size_t)-1)
+        return 0;
+    int line = 1;
+    for (size_t i = 0; i < at; i++)
+        line += L->raw[i] == '\n';
+    return line;
+}
+
+static mh_status compile_schema(loader *L, const cJSON *node, const char *at, const mh_schema **out)
+{
+    return mh__schema_compile(L->sp->schemas, node, at, out, L->err);
+}
+
+/* ------------------------------------------------------------------ */
+/* media, parameters, bodies, responses */
+
+/* content: {"media/type": {schema}} -> array of mh_media in the arena. */
+static mh_status load_content(loader *L, const cJSON *content, const char *at, const mh_media **out,
+                              size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (!content)
+        return MH_OK;
+    if (!cJSON_IsObject(content))
+        return spec_err(L, at, "content must be an object%s", "");
+    mh_media *m = arena_alloc(L->sp, (size_t)count_members(content) * sizeof *m);
+    if (!m)
+        return nomem(L);
+    size_t n = 0;
+    mh_status st = MH_OK;
+    for (const cJSON *it = content->child; it && st == MH_OK; it = it->next) {
+        char *mp = mh__pointer_append(at, it->string);
+        if (!mp)
+            return nomem(L);
+        const cJSON *mt;
+        char *where = NULL;
+        st = deref_object(L, it, mp, "a media type object", &mt, &where);
+        free(mp);
+        const cJSON *schema = st == MH_OK ? mh_json_get(mt, "schema") : NULL;
+        m[n].media_type = it->string;
+        if (schema) {
+            char *sp = mh__pointer_append(where, "schema");
+            st = sp ? compile_schema(L, schema, sp, &m[n].schema) : nomem(L);
+            free(sp);
+        }
+        free(where);
+        n++;
+    }
+    *out = m;
+    *count = n;
+    return st;
+}
+
+typedef struct {
+    mh_param *v;
+    size_t n, cap;
+} param_vec;
+
+static mh_status load_param_at(loader *L, const cJSON *obj, const char *at, mh_param *p)
+{
+    mh_status st;
+    const cJSON *name = mh_json_get(obj, "name"), *in = mh_json_get(obj, "in");
+    if (!cJSON_IsString(name) || !cJSON_IsString(in))
+        return spec_err(L, at, "a parameter needs string \"name\" and \"in\"%s", "");
+    p->name = name->valuestring;
+    p->in = in->valuestring;
+    p->required = cJSON_IsTrue(mh_json_get(obj, "required"));
+    p->schema = NULL;
+    const cJSON *schema = mh_json_get(obj, "schema");
+    const char *key = "schema";
+    const cJSON *content = mh_json_get(obj, "content");
+    if (!schema && cJSON_IsObject(content) && content->child) {
+        /* content form: the schema of its (single) media type */
+        schema = mh_json_get(content->child, "schema");
+        key = NULL;
+    }
+    if (!schema)
+        return MH_OK;
+    char *sp = key ? mh__pointer_append(at, key) : NULL;
+    char *cp = key ? NULL : mh__pointer_append(at, "content");
+    char *mp = cp ? mh__pointer_append(cp, content->child->string) : NULL;
+    char *sp2 = mp ? mh__pointer_append(mp, "schema") : NULL;
+    const char *where = key ? sp : sp2;
+    st = where ? compile_schema(L, schema, where, &p->schema) : nomem(L);
+    free(sp);
+    free(cp);
+    free(mp);
+    free(sp2);
+    return st;
+}
+
+static mh_status load_param(loader *L, const cJSON *node, const char *at, mh_param *p)
+{
+    const cJSON *obj;
+    char *where = NULL;
+    mh_status st = deref_object(L, node, at, "a parameter", &obj, &where);
+    if (st != MH_OK)
+        return st;
+    st = load_param_at(L, obj, where, p);
+    free(where);
+    return st;
+}
+
+/* Adds the parameters of arr to v; a later (name, in) replaces an earlier. */
+static mh_status load_params(loader *L, const cJSON *arr, const char *at, param_vec *v)
+{
+    if (!arr)
+        return MH_OK;
+    if (!cJSON_IsArray(arr))
+        return spec_err(L, at, "parameters must be an array%s", "");
+    size_t i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        char idx[32];
+        snprintf(idx, sizeof idx, "%zu", i);
+        char *pp = mh__pointer_append(at, idx);
+        if (!pp)
+            return nomem(L);
+        mh_param p;
+        mh_status st = load_param(L, it, pp, &p);
+        free(pp);
+        if (st != MH_OK)
+            return st;
+        size_t k = 0;
+        while (k < v->n && !(strcmp(v->v[k].name, p.name) == 0 && strcmp(v->v[k].in, p.in) == 0))
+            k++;
+        if (k == v->n) {
+            if (v->n == v->cap) {
+                size_t ncap = v->cap ? v->cap * 2 : 8;
+                mh_param *nv = realloc(v->v, ncap * sizeof *nv);
+                if (!nv)
+                    return nomem(L);
+                v->v = nv;
+                v->cap = ncap;
+            }
+            v->n++;
+        }
+        v->v[k] = p;
+    }
+    return MH_OK;
+}
+
+static mh_status load_body(loader *L, const cJSON *node, const char *at, mh_operation *op)
+{
+    if (!node)
+        return MH_OK;
+    const cJSON *rb;
+    char *where = NULL;
+    mh_status st = deref_object(L, node, at, "requestBody", &rb, &where);
+    if (st != MH_OK)
+        return st;
+    op->body_required = cJSON_IsTrue(mh_json_get(rb, "required"));
+    char *cp = mh__pointer_append(where, "content");
+    free(where);
+    if (!cp)
+        return nomem(L);
+    st = load_content(L, mh_json_get(rb, "content"), cp, &op->body, &op->body_count);
+    free(cp);
+    return st;
+}
+
+static mh_status load_response(loader *L, const cJSON *node, const char *at, mh_response *r)
+{
+    const cJSON *obj;
+    char *where = NULL;
+    mh_status st = deref_object(L, node, at, "a response", &obj, &where);
+    if (st != MH_OK)
+        return st;
+    r->status = node->string;
+    const cJSON *d = mh_json_get(obj, "description");
+    r->description = cJSON_IsString(d) ? d->valuestring : "";
+    char *cp = mh__pointer_append(where, "content");
+    free(where);
+    if (!cp)
+        return nomem(L);
+    st = load_content(L, mh_json_get(obj, "content"), cp, &r->media, &r->media_count);
+    free(cp);
+    return st;
+}
+
+static mh_status load_responses(loader *L, const cJSON *resps, const char *at, mh_operation *op)
+{
+    if (!cJSON_IsObject(resps) || !resps->child)
+        return spec_err(L, at, "an operation needs a non-empty \"responses\" object%s", "");
+    mh_response *r = arena_alloc(L->sp, (size_t)count_members(resps) * sizeof *r);
+    if (!r)
+        return nomem(L);
+    op->responses = r;
+    for (const cJSON *it = resps->child; it; it = it->next) {
+        char *rp = mh__pointer_append(at, it->string);
+        if (!rp)
+            return nomem(L);
+        mh_status st = load_response(L, it, rp, &r[op->response_count]);
+        free(rp);
+        if (st != MH_OK)
+            return st;
+        op->response_count++;
+    }
+    return MH_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* security */
+
+static mh_status scheme_is_bearer(loader *L, const char *name, const char *at, int *bearer)
+{
+    const cJSON *schemes = mh_json_get(mh_json_get(L->sp->doc, "components"), "securitySchemes");
+    const cJSON *node = mh_json_get(schemes, name);
+    if (!node) {
+        mh_error_set(L->err, MH_ERR_SPEC, "security requirement names unknown scheme \"%s\"", name);
+        mh_error_at_pointer(L->err, at);
+        return MH_ERR_SPEC;
+    }
+    char *sp = mh__pointer_append("/components/securitySchemes", name);
+    if (!sp)
+        return nomem(L);
+    const cJSON *obj;
+    char *where = NULL;
+    mh_status st = deref_object(L, node, sp, "a security scheme", &obj, &where);
+    free(sp);
+    free(where);
+    if (st != MH_OK)
+        return st;
+    const cJSON *type = mh_json_get(obj, "type"), *scheme = mh_json_get(obj, "scheme");
+    if (cJSON_IsString(type) && strcmp(type->valuestring, "http") == 0 && cJSON_IsString(scheme) &&
+        strcasecmp(scheme->valuestring, "bearer") == 0)
+        *bearer = 1;
+    return MH_OK;
+}
+
+/* The effective security: the operation's own list overrides the top level. */
+static mh_status load_security(loader *L, const cJSON *opnode, const char *opat, mh_operation *op)
+{
+    const cJSON *sec = mh_json_get(opnode, "security");
+    char *at = sec ? mh__pointer_append(opat, "security") : strdup("/security");
+    if (!at)
+        return nomem(L);
+    if (!sec)
+        sec = mh_json_get(L->sp->doc, "security");
+    mh_status st = MH_OK;
+    if (sec && !cJSON_IsArray(sec))
+        st = spec_err(L, at, "security must be an array%s", "");
+    for (const cJSON *req = sec ? sec->child : NULL; req && st == MH_OK; req = req->next) {
+        if (!cJSON_IsObject(req)) {
+            st = spec_err(L, at, "a security requirement must be an object%s", "");
+            break;
+        }
+        for (const cJSON *s = req->child; s && st == MH_OK; s = s->next)
+            st = scheme_is_bearer(L, s->string, at, &op->bearer_auth);
+    }
+    free(at);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* operations and paths */
+
+static int is_http_method(const char *k)
+{
+    for (size_t i = 0; i < sizeof http_methods / sizeof http_methods[0]; i++)
+        if (strcmp(k, http_methods[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static mh_operation *new_operation(loader *L)
+{
+    mh_spec *sp = L->sp;
+    if (sp->nops == sp->capops) {
+        size_t ncap = sp->capops ? sp->capops * 2 : 8;
+        mh_operation *n = realloc(sp->ops, ncap * sizeof *n);
+        if (!n)
+            return NULL;
+        sp->ops = n;
+        sp->capops = ncap;
+    }
+    mh_operation *op = &sp->ops[sp->nops];
+    memset(op, 0, sizeof *op);
+    return op;
+}
+
+static mh_status load_operation(loader *L, const char *path, const cJSON *item, const cJSON *opnode,
+                                const char *at, param_vec *pv)
+{
+    if (!cJSON_IsObject(opnode))
+        return spec_err(L, at, "an operation must be an object%s", "");
+    mh_operation *op = new_operation(L);
+    if (!op)
+        return nomem(L);
+    char method[16];
+    size_t i = 0;
+    for (; opnode->string[i] && i + 1 < sizeof method; i++)
+        method[i] = (char)toupper((unsigned char)opnode->string[i]);
+    method[i] = '\0';
+    size_t idlen = strlen(method) + 1 + strlen(path) + 1;
+    char *id = arena_alloc(L->sp, idlen);
+    op->method = arena_strdup(L->sp, method);
+    if (!id || !op->method)
+        return nomem(L);
+    snprintf(id, idlen, "%s %s", method, path);
+    op->id = id;
+    op->path = path;
+    const cJSON *oid = mh_json_get(opnode, "operationId");
+    op->operation_id = cJSON_IsString(oid) ? oid->valuestring : NULL;
+    op->path_line = path_line(L, path);
+    (void)item;
+
+    char *pp = mh__pointer_append(at, "parameters");
+    char *bp = mh__pointer_append(at, "requestBody");
+    char *rp = mh__pointer_append(at, "responses");
+    mh_status st = (!pp || !bp || !rp) ? nomem(L) : MH_OK;
+    size_t inherited = pv->n;
+    if (st == MH_OK)
+        st = load_params(L, mh_json_get(opnode, "parameters"), pp, pv);
+    if (st == MH_OK)
+        st = load_body(L, mh_json_get(opnode, "requestBody"), bp, op);
+    if (st == MH_OK)
+        st = load_responses(L, mh_json_get(opnode, "responses"), rp, op);
+    if (st == MH_OK)
+        st = load_security(L, opnode, at, op);
+    if (st == MH_OK) {
+        mh_param *params = arena_alloc(L->sp, pv->n * sizeof *params);
+        if (!params)
+            st = nomem(L);
+        else {
+            if (pv->n)
+                memcpy(params, pv->v, pv->n * sizeof *params);
+            op->params = params;
+            op->param_count = pv->n;
+            L->sp->nops++;
+        }
+    }
+    pv->n = inherited; /* the next operation starts from the path's own list */
+    free(pp);
+    free(bp);
+    free(rp);
+    return st;
+}
+
+static mh_status add_path_methods(loader *L, const char *path, const cJSON *item)
+{
+    mh_spec *sp = L->sp;
+    if (sp->npm == sp->cappm) {
+        size_t ncap = sp->cappm ? sp->cappm * 2 : 8;
+        path_methods *n = realloc(sp->pm, ncap * sizeof *n);
+        if (!n)
+            return nomem(L);
+        sp->pm = n;
+        sp->cappm = ncap;
+    }
+    char *m = arena_alloc(sp, 8 * 10);
+    if (!m)
+        return nomem(L);
+    for (const cJSON *it = item->child; it; it = it->next) {
+        if (!is_http_method(it->string))
+            continue;
+        if (*m)
+            strcat(m, ", ");
+        size_t o = strlen(m);
+        for (const char *c = it->string; *c; c++)
+            m[o++] = (char)toupper((unsigned char)*c);
+        m[o] = '\0';
+    }
+    sp->pm[sp->npm].path = path;
+    sp->pm[sp->npm].methods = m;
+    sp->npm++;
+    return MH_OK;
+}
+
+static mh_status load_path(loader *L, const cJSON *entry, const char *ref_at)
+{
+    const cJSON *item;
+    char *at = NULL;
+    mh_status st = deref_object(L, entry, ref_at, "a path item", &item, &at);
+    if (st != MH_OK)
+        return st;
+    const char *path = entry->string;
+    param_vec pv = {0};
+    char *pp = mh__pointer_append(at, "parameters");
+    st = pp ? load_params(L, mh_json_get(item, "parameters"), pp, &pv) : nomem(L);
+    free(pp);
+    for (const cJSON *it = item->child; it && st == MH_OK; it = it->next) {
+        if (!is_http_method(it->string))
+            continue;
+        char *op_at = mh__pointer_append(at, it->string);
+        st = op_at ? load_operation(L, path, item, it, op_at, &pv) : nomem(L);
+        free(op_at);
+    }
+    free(pv.v);
+    free(at);
+    if (st == MH_OK)
+        st = add_path_methods(L, path, item);
+    return st;
+}
+
+static mh_status load_paths(loader *L)
+{
+    const cJSON *paths = mh_json_get(L->sp->doc, "paths");
+    if (!cJSON_IsObject(paths))
+        return spec_err(L, "/paths", "missing \"paths\" object%s", "");
+    for (const cJSON *it = paths->child; it; it = it->next) {
+        char *at = mh__pointer_append("/paths", it->string);
+        if (!at)
+            return nomem(L);
+        mh_status st = load_path(L, it, at);
+        free(at);
+        if (st != MH_OK)
+            return st;
+    }
+    return MH_OK;
+}
+
+/* Compiles every components/schemas entry, so a broken schema is reported
+ * at load even when no operation uses it. */
+static mh_status load_component_schemas(loader *L)
+{
+    const cJSON *schemas = mh_json_get(mh_json_get(L->sp->doc, "components"), "schemas");
+    if (!schemas)
+        return MH_OK;
+    if (!cJSON_IsObject(schemas))
+        return spec_err(L, "/components/schemas", "components/schemas must be an object%s", "");
+    for (const cJSON *it = schemas->child; it; it = it->next) {
+        char *at = mh__pointer_append("/components/schemas", it->string);
+        if (!at)
+            return nomem(L);
+        const mh_schema *s;
+        mh_status st = compile_schema(L, it, at, &s);
+        free(at);
+        if (st != MH_OK)
+            return st;
+    }
+    return MH_OK;
+}
+
+static int version_ok(const char *v)
+{
+    if (strncmp(v, "3.0", 3) != 0)
+        return 0;
+    if (v[3] == '\0')
+        return 1;
+    if (v[3] != '.' || !isdigit((unsigned char)v[4]))
+        return 0;
+    for (const char *p = v + 4; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
+static mh_status check_version(loader *L)
+{
+    const cJSON *doc = L->sp->doc;
+    if (!cJSON_IsObject(doc))
+        return spec_err(L, "", "the document must be a JSON object%s", "");
+    const cJSON *v = mh_json_get(doc, "openapi");
+    if (!v) {
+        const cJSON *sw = mh_json_get(doc, "swagger");
+        if (cJSON_IsString(sw))
+            return spec_err(L, "/openapi",
+                            "Swagger %s document: need OpenAPI 3.0.x (missing \"openapi\")",
+                            sw->valuestring);
+        return spec_err(L, "/openapi",
+                        "missing \"openapi\" version: not an OpenAPI 3.0.x document%s", "");
+    }
+    if (!cJSON_IsString(v))
+        return spec_err(L, "/openapi", "\"openapi\" must be a version string like \"3.0.3\"%s", "");
+    if (!version_ok(v->valuestring))
+        return spec_err(L, "/openapi", "unsupported OpenAPI version \"%s\": need 3.0.x",
+                        v->valuestring);
+    return MH_OK;
+}
+
+static void load_servers(loader *L)
+{
+    const cJSON *servers = mh_json_get(L->sp->doc, "servers");
+    const cJSON *first = cJSON_IsArray(servers) ? servers->child : NULL;
+    const cJSON *url = mh_json_get(first, "url");
+    L->sp->server_url = cJSON_IsString(url) ? url->valuestring : NULL;
+}
+
+static mh_status load_document(loader *L)
+{
+    mh_status st = check_version(L);
+    if (st != MH_OK)
+        return st;
+    L->sp->schemas = mh__schema_set_new(L->sp->doc);
+    if (!L->sp->schemas)
+        return nomem(L);
+    if ((st = load_component_schemas(L)) != MH_OK || (st = load_paths(L)) != MH_OK)
+        return st;
+    if ((st = mh__schema_set_check_cycles(L->sp->schemas, L->err)) != MH_OK)
+        return st;
+    load_servers(L);
+    return MH_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* public API */
+
+mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_spec **out,
+                              mh_error *err)
+{
+    *out = NULL;
+    mh_error_clear(err);
+    if (!name)
+        name = "<buffer>";
+    mh_spec *sp = calloc(1, sizeof *sp);
+    if (!sp || !(sp->name = strdup(name))) {
+        free(sp);
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    }
+    mh_json_error je;
+    mh_json_rule rule = mh_json_parse(buf, len, NULL, &sp->doc, &je);
+    if (rule != MH_JSON_OK) {
+        mh_spec_free(sp);
+        return mh_json_error_describe(err, rule, &je, name, NULL);
+    }
+    loader L = {sp, buf, len, err};
+    mh_status st = load_document(&L);
+    if (st != MH_OK) {
+        mh_error_at_file(err, name, 0, 0, -1);
+        mh_spec_free(sp);
+        return st;
+    }
+    *out = sp;
+    return MH_OK;
+}
+
+mh_status mh_spec_load(const char *path, mh_spec **out, mh_error *err)
+{
+    *out = NULL;
+    mh_error_clear(err);
+    char *buf = NULL;
+    size_t len = 0;
+    mh_status st = mh_file_read(path, MH_FILE_NO_LIMIT, &buf, &len, err);
+    if (st == MH_ERR_NOMEM)
+        return st;
+    if (st != MH_OK) {
+        /* The location names the file, so the message need not. */
+        mh_error_set(err, MH_ERR_IO, "cannot read spec: %s", strerror(errno));
+        mh_error_at_file(err, path, 0, 0, -1);
+        return MH_ERR_IO;
+    }
+    st = mh_spec_load_buffer(buf, len, path, out, err);
+    free(buf);
+    return st;
+}
+
+void mh_spec_free(mh_spec *spec)
+{
+    if (!spec)
+        return;
+    mh__schema_set_free(spec->schemas);
+    for (size_t i = 0; i < spec->nblocks; i++)
+        free(spec->blocks[i]);
+    free(spec->blocks);
+    free(spec->ops);
+    free(spec->pm);
+    cJSON_Delete(spec->doc);
+    free(spec->name);
+    free(spec);
+}
+
+const char *mh_spec_name(const mh_spec *spec)
+{
+    return spec->name;
+}
+
+const cJSON *mh_spec_document(const mh_spec *spec)
+{
+    return spec->doc;
+}
+
+const char *mh_spec_server_url(const mh_spec *spec)
+{
+    return spec->server_url;
+}
+
+size_t mh_spec_operation_count(const mh_spec *spec)
+{
+    return spec->nops;
+}
+
+const mh_operation *mh_spec_operation(const mh_spec *spec, size_t i)
+{
+    return i < spec->nops ? &spec->ops[i] : NULL;
+}
+
+/* "a, b, c" of every operation id, for error messages. */
+static void known_ids(const mh_spec *spec, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < spec->nops && used + 1 < n; i++) {
+        int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", spec->ops[i].id);
+        if (k > 0)
+            used += (size_t)k;
+    }
+}
+
+const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, mh_error *err)
+{
+    const char *sp = strchr(id, ' ');
+    if (sp) {
+        size_t mlen = (size_t)(sp - id);
+        for (size_t i = 0; i < spec->nops; i++) {
+            const mh_operation *op = &spec->ops[i];
+            if (strlen(op->method) == mlen && strncasecmp(op->method, id, mlen) == 0 &&
+                strcmp(op->path, sp + 1) == 0)
+                return op;
+        }
+    }
+    char known[400];
+    known_ids(spec, known, sizeof known);
+    mh_error_set(err, MH_ERR_NOTFOUND, "unknown operation \"%s\" (known: %s)", id,
+                 known[0] ? known : "none");
+    return NULL;
+}
+
+const char *mh_spec_path_methods(const mh_spec *spec, const char *path)
+{
+    for (size_t i = 0; i < spec->npm; i++)
+        if (strcmp(spec->pm[i].path, path) == 0)
+            return spec->pm[i].methods;
+    return NULL;
+}
+
+const mh_schema *mh_spec_schema(const mh_spec *spec, const char *name, mh_error *err)
+{
+    const cJSON *schemas = mh_json_get(mh_json_get(spec->doc, "components"), "schemas");
+    const cJSON *node = mh_json_get(schemas, name);
+    const mh_schema *s = NULL;
+    if (node) {
+        char *at = mh__pointer_append("/components/schemas", name);
+        /* Already compiled at load: this is a memo lookup, nothing changes. */
+        if (at && mh__schema_compile(spec->schemas, node, at, &s, err) != MH_OK)
+            s = NULL;
+        free(at);
+        return s;
+    }
+    char known[400];
+    size_t used = 0;
+    known[0] = '\0';
+    for (const cJSON *it = schemas ? schemas->child : NULL; it && used + 1 < sizeof known;
+         it = it->next) {
+        int k = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", it->string);
+        if (k > 0)
+            used += (size_t)k;
+    }
+    mh_error_set(err, MH_ERR_NOTFOUND, "unknown schema \"%s\" (known: %s)", name,
+                 known[0] ? known : "none");
+    char *at = mh__pointer_append("/components/schemas", name);
+    mh_error_at_pointer(err, at);
+    free(at);
+    return NULL;
+}
+
+const cJSON *mh_spec_deref(const mh_spec *spec, const cJSON *node)
+{
+    const cJSON *t = NULL;
+    if (!node || mh__ref_follow(spec->doc, node, "", &t, NULL, NULL) != MH_OK)
+        return NULL;
+    return t;
+}
+
+const mh_response *mh_operation_response(const mh_operation *op, int status)
+{
+    char code[16];
+    snprintf(code, sizeof code, "%d", status);
+    for (size_t i = 0; i < op->response_count; i++)
+        if (strcmp(op->responses[i].status, code) == 0)
+            return &op->responses[i];
+    if (status >= 100 && status <= 599) {
+        for (size_t i = 0; i < op->response_count; i++) {
+            const char *s = op->responses[i].status;
+            if (strlen(s) == 3 && s[0] == '0' + status / 100 &&
+                toupper((unsigned char)s[1]) == 'X' && toupper((unsigned char)s[2]) == 'X')
+                return &op->responses[i];
+        }
+    }
+    for (size_t i = 0; i < op->response_count; i++)
+        if (strcmp(op->responses[i].status, "default") == 0)
+            return &op->responses[i];
+    return NULL;
+}
+
+/* Bounds of the type/subtype part of a media type: whitespace trimmed,
+ * parameters dropped. */
+static void media_essence(const char *s, const char **start, size_t *len)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    const char *e = s;
+    while (*e && *e != ';')
+        e++;
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    *start = s;
+    *len = (size_t)(e - s);
+}
+
+const mh_media *mh_response_media(const mh_response *r, const char *content_type)
+{
+    if (!r || !content_type)
+        return NULL;
+    const char *ct;
+    size_t ctlen;
+    media_essence(content_type, &ct, &ctlen);
+    const char *slash = memchr(ct, '/', ctlen);
+    size_t typelen = slash ? (size_t)(slash - ct) : 0;
+    const mh_media *range = NULL, *any = NULL;
+    for (size_t i = 0; i < r->media_count; i++) {
+        const char *m;
+        size_t mlen;
+        media_essence(r->media[i].media_type, &m, &mlen);
+        if (mlen == ctlen && ctlen && strncasecmp(m, ct, ctlen) == 0)
+            return &r->media[i];
+        if (!slash || !typelen)
+            continue; /* wildcards only cover a real type/subtype */
+        if (mlen == 3 && strncmp(m, "*/*", 3) == 0)
+            any = any ? any : &r->media[i];
+        else if (mlen == typelen + 2 && strncasecmp(m, ct, typelen) == 0 &&
+                 strncmp(m + typelen, "/*", 2) == 0)
+            range = range ? range : &r->media[i];
+    }
+    return range ? range : any;
+}
