@@ -249,7 +249,7 @@ static void assert_no_secrets(const char *buf, size_t len)
 static void assert_utf8(const char *buf, size_t len)
 {
     for (size_t i = 0; i < len;) {
-        size_t l = mh__utf8_len((const unsigned char *)buf + i, len - i);
+        size_t l = mh__utf8_seq_len((const unsigned char *)buf + i, len - i);
         ck_assert_msg(l > 0, "invalid UTF-8 at byte %zu", i);
         i += l;
     }
@@ -1137,7 +1137,7 @@ START_TEST(report_utf8_len_rejects_invalid)
         {"\xff", 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-        ck_assert_msg(mh__utf8_len((const unsigned char *)rows[i].s, strlen(rows[i].s)) ==
+        ck_assert_msg(mh__utf8_seq_len((const unsigned char *)rows[i].s, strlen(rows[i].s)) ==
                           rows[i].want,
                       "row %zu", i);
 }

@@ -203,7 +203,7 @@ char *mh__target(mh__gen *g, mh__bot_mode mode)
         if (bot && mode == MH__BOT_REPEAT)
             add_query(g, &b, &first, v->param->name, v->value);
     }
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 static uint64_t fnv1a(const char *s)

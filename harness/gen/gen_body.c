@@ -90,7 +90,7 @@ void mh__suite_valid(mh__gen *g)
         mh_case *c = mh__case_begin(g, MH_SUITE_VALID, rnd[i].slug, rnd[i].desc);
         mh__buf p = {0};
         add_random(g, &p, rnd[i].n, rnd[i].lo, rnd[i].span);
-        char *payload = mh__buf_take(g, &p, NULL);
+        char *payload = mh__gen_take(g, &p, NULL);
         memset(&b, 0, sizeof b);
         if (c && payload)
             mh__body_typical(g, &b, payload, 0);
@@ -162,7 +162,7 @@ static char *raw_length(mh__gen *g, const mh__prop *p, const void *arg)
         add_random(g, &b, want, 0x4E00, 0x51A6); /* too short for the prefix */
     }
     free(base);
-    char *t = mh__buf_take(g, &b, NULL);
+    char *t = mh__gen_take(g, &b, NULL);
     char *q = t ? mh__quote(g, t) : NULL;
     free(t);
     return q;
@@ -197,7 +197,7 @@ static char *raw_escaped(mh__gen *g, const mh__prop *p, const void *arg)
     free(q);
     mh__buf_adds(&b, r->raw);
     mh__buf_add(&b, "\"", 1);
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 static const struct {
@@ -535,7 +535,7 @@ static char *break_syntax(mh__gen *g, int kind, const char *t, size_t len, size_
         mh__buf_add(&b, t, len);
         break;
     }
-    return mh__buf_take(g, &b, out_len);
+    return mh__gen_take(g, &b, out_len);
 }
 
 static void syntax_cases(mh__gen *g)
@@ -574,7 +574,7 @@ static char *raw_broken(mh__gen *g, const mh__prop *p, const void *arg)
             mh__buf_add(&b, "[", 1);
         for (int i = 0; i < 10000; i++)
             mh__buf_add(&b, "]", 1);
-        return mh__buf_take(g, &b, NULL);
+        return mh__gen_take(g, &b, NULL);
     }
     char *base = mh__printf(g, "\"mh-%s-%lu %s\"", g->o->run_id, ++g->serial, what);
     return base;
@@ -662,7 +662,7 @@ static void large_invalid_case(mh__gen *g)
         free(k);
         mh__body_free(&b);
         size_t blen = 0;
-        char *body = mh__buf_take(g, &out, &blen);
+        char *body = mh__gen_take(g, &out, &blen);
         mh__case_body(g, c, body, blen);
     }
     mh__case_finish(g, c, MH__EXPECT_INVALID);

@@ -14,14 +14,9 @@
 
 #include "manta/gen.h"
 #include "manta/prng.h"
+#include "util/buf.h"
+#include "util/utf8.h"
 
-/* A growable byte buffer, always NUL-terminated once non-empty. */
-typedef struct {
-    char *p;
-    size_t len;
-    size_t cap;
-    int failed;
-} mh__buf;
 
 /* One member of a body object: the name (unquoted UTF-8) and the raw JSON
  * text of its value, written into the body verbatim. */
@@ -87,14 +82,9 @@ typedef struct {
     int oom;
 } mh__gen;
 
-/* Buffers. */
-void mh__buf_add(mh__buf *b, const void *s, size_t n);
-void mh__buf_adds(mh__buf *b, const char *s);
-void mh__buf_addf(mh__buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void mh__buf_add_cp(mh__buf *b, uint32_t cp); /* one code point as UTF-8 */
-/* Takes the contents (never NULL on success; "" when empty) and resets b.
- * NULL (and g->oom) when any append failed. */
-char *mh__buf_take(mh__gen *g, mh__buf *b, size_t *len);
+/* Takes b's contents (never NULL on success; "" when empty) and resets b.
+ * NULL (and g->oom set) when any append failed. */
+char *mh__gen_take(mh__gen *g, mh__buf *b, size_t *len);
 
 /* Strings. */
 char *mh__strdup(mh__gen *g, const char *s);
@@ -102,9 +92,6 @@ char *mh__printf(mh__gen *g, const char *fmt, ...) __attribute__((format(printf,
 char *mh__quote(mh__gen *g, const char *s);   /* JSON string literal */
 char *mh__slug(mh__gen *g, const char *name); /* kebab-case */
 char *mh__percent(mh__gen *g, const char *s); /* RFC 3986 unreserved kept */
-size_t mh__utf8_count(const char *s);
-/* Byte length of the first n code points of s. */
-size_t mh__utf8_prefix(const char *s, size_t n);
 
 /* Bodies (members are copied / raw texts are taken over, even on failure). */
 void mh__body_set(mh__gen *g, mh__body *b, const char *key, char *raw);

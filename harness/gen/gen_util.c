@@ -9,100 +9,11 @@
 #include "gen_internal.h"
 #include "manta/json_strict.h"
 
-void mh__buf_add(mh__buf *b, const void *s, size_t n)
+char *mh__gen_take(mh__gen *g, mh__buf *b, size_t *len)
 {
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        while (nc < b->len + n + 1)
-            nc *= 2;
-        char *p = realloc(b->p, nc);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = nc;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void mh__buf_adds(mh__buf *b, const char *s)
-{
-    mh__buf_add(b, s, strlen(s));
-}
-
-void mh__buf_addf(mh__buf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = 1;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        mh__buf_add(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->failed = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    mh__buf_add(b, big, (size_t)n);
-    free(big);
-}
-
-void mh__buf_add_cp(mh__buf *b, uint32_t cp)
-{
-    unsigned char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (unsigned char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | (cp >> 6));
-        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | (cp >> 12));
-        u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (unsigned char)(0xF0 | (cp >> 18));
-        u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (unsigned char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    mh__buf_add(b, u, n);
-}
-
-char *mh__buf_take(mh__gen *g, mh__buf *b, size_t *len)
-{
-    if (!b->failed && !b->p)
-        mh__buf_add(b, "", 0);
-    if (b->failed) {
-        free(b->p);
-        memset(b, 0, sizeof *b);
+    char *p = mh__buf_take(b, len);
+    if (!p)
         g->oom = 1;
-        return NULL;
-    }
-    char *p = b->p;
-    if (len)
-        *len = b->len;
-    memset(b, 0, sizeof *b);
     return p;
 }
 
@@ -159,7 +70,7 @@ char *mh__slug(mh__gen *g, const char *name)
     }
     if (!b.failed && b.len == 0)
         mh__buf_adds(&b, "x");
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 char *mh__percent(mh__gen *g, const char *s)
@@ -172,29 +83,7 @@ char *mh__percent(mh__gen *g, const char *s)
         else
             mh__buf_addf(&b, "%%%02X", *p);
     }
-    return mh__buf_take(g, &b, NULL);
-}
-
-size_t mh__utf8_count(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-size_t mh__utf8_prefix(const char *s, size_t n)
-{
-    size_t i = 0, seen = 0;
-    for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (seen == n)
-                break;
-            seen++;
-        }
-    }
-    return i;
+    return mh__gen_take(g, &b, NULL);
 }
 
 /* ---- bodies ---- */
@@ -269,7 +158,7 @@ char *mh__body_json(mh__gen *g, const mh__body *b, size_t *len)
         free(k);
     }
     mh__buf_add(&out, "}", 1);
-    return mh__buf_take(g, &out, len);
+    return mh__gen_take(g, &out, len);
 }
 
 void mh__body_free(mh__body *b)
@@ -447,7 +336,7 @@ char *mh__plain_string(mh__gen *g, const cJSON *s)
         mh__buf_add(&b, "x", 1);
     if (!b.failed && has_max && mx >= 0 && (double)b.len > mx)
         b.len = (size_t)mx, b.p[b.len] = '\0';
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 char *mh__number_text(mh__gen *g, const cJSON *s, int integer)
@@ -490,7 +379,7 @@ static char *gen_array(mh__gen *g, const cJSON *s, int depth)
         free(v);
     }
     mh__buf_add(&b, "]", 1);
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 static char *gen_object(mh__gen *g, const cJSON *s, int depth)
@@ -593,7 +482,7 @@ char *mh__unique_text(mh__gen *g, const mh__prop *p, const char *payload, size_t
     }
     while (!b.failed && mh__utf8_count(b.p) < minlen)
         mh__buf_add(&b, "x", 1);
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 char *mh__payload_text(mh__gen *g, const mh__prop *p, const char *payload)
@@ -615,7 +504,7 @@ char *mh__payload_text(mh__gen *g, const mh__prop *p, const char *payload)
     free(base);
     while (!b.failed && mh__utf8_count(b.p ? b.p : "") < minlen)
         mh__buf_add(&b, "x", 1);
-    return mh__buf_take(g, &b, NULL);
+    return mh__gen_take(g, &b, NULL);
 }
 
 const mh__prop *mh__main_prop(const mh__gen *g)

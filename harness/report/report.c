@@ -267,44 +267,13 @@ void mh__report_truncation_note(char *buf, size_t n, size_t omitted)
     snprintf(buf, n, "\xE2\x80\xA6[truncated %zu bytes]", omitted);
 }
 
-size_t mh__utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t need;
-    unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3;
-        if (c == 0xE0)
-            lo = 0xA0; /* overlong */
-        if (c == 0xED)
-            hi = 0x9F; /* surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4;
-        if (c == 0xF0)
-            lo = 0x90; /* overlong */
-        if (c == 0xF4)
-            hi = 0x8F; /* > U+10FFFF */
-    } else
-        return 0;
-    if (n < need || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t k = 2; k < need; k++)
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-    return need;
-}
-
 void mh__report_xml_escape(FILE *f, const char *s, size_t len, int attr)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
         unsigned c = u[i];
-        size_t l = mh__utf8_len(u + i, len - i);
+        size_t l = mh__utf8_seq_len(u + i, len - i);
         if (l == 0) {
             fputs("\xEF\xBF\xBD", f);
             i++;
@@ -490,7 +459,7 @@ static int plain_text(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        size_t l = mh__utf8_len(u + i, len - i);
+        size_t l = mh__utf8_seq_len(u + i, len - i);
         if (l == 0 || (l == 1 && ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n') || u[i] == 0x7F)))
             return 0;
         i += l;

@@ -40,7 +40,7 @@ static void printable(FILE *out, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        size_t l = mh__utf8_len(u + i, len - i);
+        size_t l = mh__utf8_seq_len(u + i, len - i);
         if (l == 0 || (l == 1 && (u[i] < 0x20 || u[i] == 0x7F))) {
             fputc('?', out);
             i++;

@@ -3,6 +3,7 @@
 #define MH_REPORT_REPORT_INT_H
 
 #include "manta/report.h"
+#include "util/utf8.h"
 
 
 /* A redacted, capped body: data[0..len) (may hold NULs; NUL-terminated),
@@ -20,11 +21,6 @@ int mh__report_body(const mh_run *run, const char *s, size_t len, size_t cap, mh
 
 /* Redacts a NUL-free string; NULL s gives "". Caller frees; NULL on OOM. */
 char *mh__report_redact(const mh_run *run, const char *s);
-
-/* Length of the valid UTF-8 sequence starting at s (1..4), or 0 when the
- * byte at s does not start one (overlongs, surrogates, > U+10FFFF and
- * truncated sequences are invalid). n > 0. */
-size_t mh__utf8_len(const unsigned char *s, size_t n);
 
 /* Writes s[0..len) escaped for XML/HTML text (attr 0: & < >) or attribute
  * values (attr 1: all five XML escapes, and tab/CR/LF as character

@@ -39,7 +39,7 @@ static void json_chars(FILE *f, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        size_t l = mh__utf8_len(u + i, len - i);
+        size_t l = mh__utf8_seq_len(u + i, len - i);
         if (l == 0) {
             fputs("\\ufffd", f);
             i++;

@@ -121,7 +121,7 @@ static char *clean_text(const mh_run *run, const char *s)
     }
     const unsigned char *u = (const unsigned char *)red;
     for (size_t i = 0; i < len;) {
-        size_t l = mh__utf8_len(u + i, len - i);
+        size_t l = mh__utf8_seq_len(u + i, len - i);
         if (l == 0) {
             memcpy(o, "\xEF\xBF\xBD", 3);
             o += 3;

@@ -19,7 +19,7 @@
 static int printable_text(const char *b, size_t n)
 {
     for (size_t i = 0; i < n;) {
-        size_t k = mh__utf8_len((const unsigned char *)b + i, n - i);
+        size_t k = mh__utf8_seq_len((const unsigned char *)b + i, n - i);
         if (k == 0 || b[i] == '\0')
             return 0;
         i += k;
