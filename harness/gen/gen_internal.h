@@ -17,7 +17,6 @@
 #include "util/buf.h"
 #include "util/utf8.h"
 
-
 /* One member of a body object: the name (unquoted UTF-8) and the raw JSON
  * text of its value, written into the body verbatim. */
 typedef struct {
