@@ -15,7 +15,8 @@ int mh_cmd_fuzz(int argc, char **argv);
 int mh_cmd_replay(int argc, char **argv);
 int mh_cmd_merge_reports(int argc, char **argv);
 
-/* The bundled contract: the build-tree copy when it exists,
+/* Defined in cmd_common.c, so main.c only dispatches.
+ * The bundled contract: the build-tree copy when it exists,
  * else the installed copy. Borrowed static string. */
 const char *mh_cli_default_spec(void);
 

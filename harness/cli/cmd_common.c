@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +96,7 @@ uint64_t mh_cli_random_u64(void)
     return ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)getpid() << 40);
 }
 
-static volatile int *stop_flag;
+static volatile sig_atomic_t *stop_flag;
 
 static void on_signal(int sig)
 {
@@ -106,7 +108,7 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-void mh_cli_install_stop(volatile int *flag)
+void mh_cli_install_stop(volatile sig_atomic_t *flag)
 {
     stop_flag = flag;
     struct sigaction sa;
@@ -121,4 +123,42 @@ void mh_cli_install_stop(volatile int *flag)
 int mh_cli_isatty(void *stream)
 {
     return isatty(fileno((FILE *)stream));
+}
+
+void mh_cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "manta-harness %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+const char *mh_cli_default_spec(void)
+{
+    /* An installed binary finds its own contract first (bin/../share/...),
+     * so a relocated prefix works; a build-tree binary has none there. */
+    static char beside[4096];
+    ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
+    if (n > 0) {
+        beside[n] = '\0';
+        char *slash = strrchr(beside, '/');
+        static const char rel[] = "/../share/manta-harness/manta-openapi.json";
+        if (slash && (size_t)(slash - beside) + sizeof rel <= sizeof beside) {
+            memcpy(slash, rel, sizeof rel);
+            static char canon[PATH_MAX];
+            if (access(beside, R_OK) == 0)
+                return realpath(beside, canon) ? canon : beside;
+        }
+    }
+#ifdef MH_SOURCE_CONTRACT
+    if (access(MH_SOURCE_CONTRACT, R_OK) == 0)
+        return MH_SOURCE_CONTRACT;
+#endif
+#ifdef MH_INSTALLED_CONTRACT
+    return MH_INSTALLED_CONTRACT;
+#else
+    return "contracts/manta-openapi.json";
+#endif
 }

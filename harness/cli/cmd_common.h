@@ -4,6 +4,7 @@
 #define MH_CMD_COMMON_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 /* Parses a whole decimal number in [min, max] from text for flag; prints a
@@ -31,7 +32,7 @@ uint64_t mh_cli_random_u64(void);
 
 /* Installs SIGINT/SIGTERM handlers that set *flag (and restore default on a
  * second signal so a stuck process can still be killed). */
-void mh_cli_install_stop(volatile int *flag);
+void mh_cli_install_stop(volatile sig_atomic_t *flag);
 
 /* 1 when the stream is a terminal. */
 int mh_cli_isatty(void *stream);

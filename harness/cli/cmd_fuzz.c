@@ -157,7 +157,7 @@ static int fuzz_exit(const mh_fuzz_out *out)
 
 static int run_campaign(mh_run_cli *c, mh_run_session *s, const fuzz_flags *f)
 {
-    static volatile int stop;
+    static volatile sig_atomic_t stop;
     mh_cli_install_stop(&stop);
     status_state ss = {.enabled = !c->no_progress && !c->quiet && mh_cli_isatty(stdout)};
     mh_fuzz_opts o = {.gen = s->opts.gen,

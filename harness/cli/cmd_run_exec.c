@@ -288,7 +288,7 @@ static int run_and_report(mh_run_cli *c, mh_runner_opts *o, const char *spec_pat
     /* A bad baseline is a configuration error: found before anything is sent. */
     if (c->baseline && mh_baseline_load(c->baseline, &b, &err) != MH_OK)
         return print_error(&err);
-    static volatile int stop;
+    static volatile sig_atomic_t stop;
     mh_cli_install_stop(&stop);
     o->stop = &stop;
     progress_state ps = {.enabled = !c->no_progress && !c->quiet && mh_cli_isatty(stdout),

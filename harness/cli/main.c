@@ -1,10 +1,7 @@
 /* main.c — manta-harness: dispatch to a subcommand. */
-#include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -36,44 +33,6 @@ static void usage(FILE *out)
         fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nexit status: 0 ok, 1 findings or invalid, 2 usage/spec/config error,\n"
                  "             3 target unreachable or internal error\n");
-}
-
-void mh_cli_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "manta-harness %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-const char *mh_cli_default_spec(void)
-{
-    /* An installed binary finds its own contract first (bin/../share/...),
-     * so a relocated prefix works; a build-tree binary has none there. */
-    static char beside[4096];
-    ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
-    if (n > 0) {
-        beside[n] = '\0';
-        char *slash = strrchr(beside, '/');
-        static const char rel[] = "/../share/manta-harness/manta-openapi.json";
-        if (slash && (size_t)(slash - beside) + sizeof rel <= sizeof beside) {
-            memcpy(slash, rel, sizeof rel);
-            static char canon[PATH_MAX];
-            if (access(beside, R_OK) == 0)
-                return realpath(beside, canon) ? canon : beside;
-        }
-    }
-#ifdef MH_SOURCE_CONTRACT
-    if (access(MH_SOURCE_CONTRACT, R_OK) == 0)
-        return MH_SOURCE_CONTRACT;
-#endif
-#ifdef MH_INSTALLED_CONTRACT
-    return MH_INSTALLED_CONTRACT;
-#else
-    return "contracts/manta-openapi.json";
-#endif
 }
 
 int main(int argc, char **argv)

@@ -500,11 +500,6 @@ static int prepare(mh_transport *t, slot *s, const mh_case *c)
 
 /* ---- completion ------------------------------------------------------------ */
 
-static int text_has(const char *s, const char *needle)
-{
-    return strstr(s, needle) != NULL;
-}
-
 static mh_xfer_error map_error(CURLcode rc, const slot *s)
 {
     if (s->too_large)
@@ -523,11 +518,14 @@ static mh_xfer_error map_error(CURLcode rc, const slot *s)
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
         return MH_XFER_CONNECT;
-    case CURLE_RECV_ERROR:
-        /* libcurl reports broken chunked framing as a receive error too. */
-        if (text_has(s->errbuf, "hunk") || text_has(s->errbuf, "alformed"))
-            return MH_XFER_PROTOCOL;
-        return MH_XFER_RESET;
+    case CURLE_RECV_ERROR: {
+        /* libcurl reports broken chunked framing as a receive error too; a
+         * reset comes with the socket's errno (ECONNRESET), a framing error
+         * with none. Decided by value, never by message text. */
+        long os_errno = 0;
+        curl_easy_getinfo(s->easy, CURLINFO_OS_ERRNO, &os_errno);
+        return os_errno ? MH_XFER_RESET : MH_XFER_PROTOCOL;
+    }
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
@@ -747,7 +745,8 @@ static void abort_all(run_state *r)
 }
 
 mh_status mh_transport_run(mh_transport *t, mh_case *const *cases, size_t n,
-                           mh_transport_done_fn done, void *ctx, volatile int *stop, mh_error *err)
+                           mh_transport_done_fn done, void *ctx, volatile sig_atomic_t *stop,
+                           mh_error *err)
 {
     run_state r = {.t = t, .cases = cases, .n = n, .done = done, .ctx = ctx};
     mh_status st = MH_OK;

@@ -22,6 +22,7 @@
 #ifndef MANTA_TRANSPORT_H
 #define MANTA_TRANSPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "manta/error.h"
@@ -81,7 +82,8 @@ typedef void (*mh_transport_done_fn)(void *ctx, size_t index, mh_exchange *x);
  * Returns MH_OK (also when stopped), MH_ERR_NOMEM or MH_ERR_INTERNAL (libcurl
  * multi failure; cases in flight are then reported as interrupted too). */
 mh_status mh_transport_run(mh_transport *t, mh_case *const *cases, size_t n,
-                           mh_transport_done_fn done, void *ctx, volatile int *stop, mh_error *err);
+                           mh_transport_done_fn done, void *ctx, volatile sig_atomic_t *stop,
+                           mh_error *err);
 
 /* Sends one case and waits for its exchange, which the caller owns (clear
  * with mh_exchange_clear). *x is zeroed first. Returns as mh_transport_run. */
