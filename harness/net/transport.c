@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/buf.h"
+
 /* Header bytes kept per answer; beyond this the answer counts as too large. */
 #define MAX_HEADER_BYTES (256 * 1024)
 /* Longest sleep in the multi loop, so a stop flag is seen quickly. */
@@ -28,7 +30,8 @@ typedef struct {
     const mh_case *kase;
     int64_t not_before_ms; /* SLOT_WAITING: when the retry may start */
     mh_exchange x;         /* the attempt being received */
-    size_t body_cap;       /* allocated bytes of x.body */
+    mh__buf body;          /* the answer body as it arrives (capped at max_body);
+                              handed to x.body when the exchange finishes */
     size_t header_bytes;
     size_t max_body;
     int too_large;
@@ -156,6 +159,7 @@ static void free_fields(mh_transport *t)
             curl_slist_free_all(t->slots[i].hdrs);
             free(t->slots[i].request_target);
             mh_exchange_clear(&t->slots[i].x);
+            mh__buf_free(&t->slots[i].body);
         }
     }
     if (t->multi)
@@ -231,38 +235,19 @@ char *mh_transport_request_target(const mh_transport *t, const char *target)
 
 /* ---- receiving ----------------------------------------------------------- */
 
-static int grow_body(slot *s, size_t need)
-{
-    if (need + 1 <= s->body_cap)
-        return 0;
-    size_t cap = s->body_cap ? s->body_cap : 4096;
-    while (cap < need + 1)
-        cap *= 2;
-    if (cap > s->max_body + 1)
-        cap = s->max_body + 1;
-    char *b = realloc(s->x.body, cap);
-    if (!b)
-        return -1;
-    s->x.body = b;
-    s->body_cap = cap;
-    return 0;
-}
-
 /* Keeps at most max_body bytes; a short count makes libcurl abort the
  * transfer, so an oversized answer is never buffered beyond the cap. */
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 {
     slot *s = ud;
     size_t n = size * nmemb;
-    size_t room = s->max_body - s->x.body_len;
+    size_t room = s->max_body - s->body.len;
     size_t take = n <= room ? n : room;
-    if (grow_body(s, s->x.body_len + take) != 0) {
+    mh__buf_add(&s->body, p, take);
+    if (s->body.failed) {
         s->oom = 1;
         return 0;
     }
-    memcpy(s->x.body + s->x.body_len, p, take);
-    s->x.body_len += take;
-    s->x.body[s->x.body_len] = '\0';
     if (take < n) {
         s->too_large = 1;
         return 0;
@@ -453,7 +438,7 @@ static void reset_attempt(slot *s)
     int attempts = s->x.attempts;
     mh_exchange_clear(&s->x);
     s->x.attempts = attempts;
-    s->body_cap = 0;
+    mh__buf_free(&s->body);
     s->header_bytes = 0;
     s->too_large = 0;
     s->oom = 0;
@@ -472,6 +457,8 @@ static int prepare(mh_transport *t, slot *s, const mh_case *c)
     if (!s->hdrs || !s->request_target)
         return -1;
     s->max_body = t->o.max_response_bytes;
+    mh__buf_free(&s->body);
+    mh__buf_init(&s->body, s->max_body);
     curl_easy_setopt(e, CURLOPT_URL, t->origin);
     curl_easy_setopt(e, CURLOPT_REQUEST_TARGET, s->request_target);
     curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
@@ -574,8 +561,8 @@ static void finish_exchange(slot *s, CURLcode rc)
     s->x.elapsed_ms = (double)total_us / 1000.0;
     if (ct && !s->x.content_type)
         s->x.content_type = strdup(ct);
-    if (!s->x.body && grow_body(s, 0) == 0)
-        s->x.body[0] = '\0';
+    if (!s->x.body)
+        s->x.body = mh__buf_take(&s->body, &s->x.body_len);
     s->x.error = map_error(rc, s);
     if (s->x.error != MH_XFER_OK) {
         const char *msg = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
@@ -623,7 +610,7 @@ static void report(run_state *r, slot *s)
 {
     mh_exchange x = s->x;
     memset(&s->x, 0, sizeof s->x);
-    s->body_cap = 0;
+    mh__buf_free(&s->body);
     s->state = SLOT_FREE;
     s->kase = NULL;
     r->active--;

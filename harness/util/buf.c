@@ -27,6 +27,8 @@ char *mh__buf_reserve(mh__buf *b, size_t n)
         size_t nc = b->cap ? b->cap : 64;
         while (nc < need)
             nc *= 2;
+        if (b->max && nc > b->max + 1)
+            nc = b->max + 1; /* never allocate past the cap */
         char *p = realloc(b->p, nc);
         if (!p) {
             b->failed = 1;
