@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   clang libclang-rt-14-dev llvm clang-format
   libcurl4-openssl-dev libcjson-dev check libsubunit-dev
-  libmicrohttpd-dev libssl-dev libpcre2-dev libxml2-utils
+  libmicrohttpd-dev libssl-dev libpcre2-dev libyaml-dev libxml2-utils
   wrk nginx-light nodejs npm curl python3 zip unzip time
 )
 

@@ -21,7 +21,8 @@ typedef enum {
     MH_ERR_NOTFOUND, /* unknown operation, schema, status */
     MH_ERR_NOMEM,
     MH_ERR_NETWORK, /* target unreachable */
-    MH_ERR_INTERNAL
+    MH_ERR_INTERNAL,
+    MH_ERR_YAML /* input is not a valid YAML document */
 } mh_status;
 
 typedef struct mh_error {
