@@ -4,7 +4,7 @@
 # Extra arguments are passed to `manta-harness run` (e.g. --base-url URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh run
 cmake -S . -B build -DMH_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 mkdir -p reports

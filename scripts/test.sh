@@ -4,7 +4,7 @@
 # non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 

@@ -20,6 +20,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+bash "$root/scripts/install-deps.sh" bench
 build=${1:-$root/build}
 bin=$build/manta-harness
 repeat=${BENCH_REPEAT:-114}

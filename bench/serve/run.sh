@@ -10,6 +10,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+bash "$root/scripts/install-deps.sh" bench
 bin=${1:-$root/build/manta-harness}
 duration=${2:-10s}
 threads=${BENCH_THREADS:-2}

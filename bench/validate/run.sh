@@ -17,6 +17,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+bash "$root/scripts/install-deps.sh" bench
 count=${1:-200000}
 reps=${2:-5}
 seed=${BENCH_SEED:-42}
