@@ -1,5 +1,7 @@
 /* test_json_strict.c — the strict JSON gate: accept/reject table, tree shape,
- * number literals, depth limits, big objects, strings and helpers. */
+ * number literals, depth limits, big objects, strings and helpers; and the
+ * exact decimal arithmetic on those literals (json/decimal.h). */
+#include "json/decimal.h"
 #include "manta/json_strict.h"
 #include "testutil.h"
 
@@ -1022,6 +1024,101 @@ START_TEST(json_duplicate_outlives_source)
 }
 END_TEST
 
+/* ---- exact decimals (json/decimal.h) --------------------------------- */
+
+/* A number node from the strict parser, literal kept; caller deletes. */
+static cJSON *number(const char *lit)
+{
+    cJSON *n = NULL;
+    ck_assert_int_eq(mh_json_parse(lit, strlen(lit), NULL, &n, NULL), MH_JSON_OK);
+    ck_assert(cJSON_IsNumber(n));
+    return n;
+}
+
+static const struct {
+    const char *a, *b;
+    int equal;
+} dec_equal_rows[] = {
+    {"1", "1.0", 1},
+    {"1e2", "100", 1},
+    {"0", "-0.0", 1},
+    {"0.1", "0.10", 1},
+    {"1.5e1", "15", 1},
+    {"1", "2", 0},
+    {"-1", "1", 0},
+    {"0.1", "0.01", 0},
+    {"1e400", "1e400", 1},
+    {"1e400", "1e401", 0},
+    {"123456789012345678901", "123456789012345678901.0", 1},
+};
+
+START_TEST(json_decimal_equal_and_hash_agree)
+{
+    cJSON *a = number(dec_equal_rows[_i].a), *b = number(dec_equal_rows[_i].b);
+    ck_assert_int_eq(mh__dec_equal(a, b), dec_equal_rows[_i].equal);
+    if (dec_equal_rows[_i].equal)
+        ck_assert(mh__dec_hash(a) == mh__dec_hash(b));
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+END_TEST
+
+static const struct {
+    const char *x, *m;
+    int multiple;
+} dec_multiple_rows[] = {
+    {"0.3", "0.1", 1},  {"0.35", "0.1", 0}, {"7", "2", 0},
+    {"8", "2", 1},      {"0", "0.7", 1},    {"1e400", "1", 1},
+    {"-4.5", "1.5", 1}, {"1", "0.3", 0},    {"12345678901234567890123", "3", 1},
+};
+
+START_TEST(json_decimal_multiple_of_exact)
+{
+    cJSON *x = number(dec_multiple_rows[_i].x), *m = number(dec_multiple_rows[_i].m);
+    ck_assert_msg(mh__dec_multiple_of(x, m) == dec_multiple_rows[_i].multiple, "%s / %s",
+                  dec_multiple_rows[_i].x, dec_multiple_rows[_i].m);
+    cJSON_Delete(x);
+    cJSON_Delete(m);
+}
+END_TEST
+
+static const struct {
+    const char *lit;
+    int bits, in;
+} dec_range_rows[] = {
+    {"2147483647", 32, 1},
+    {"2147483648", 32, 0},
+    {"-2147483648", 32, 1},
+    {"-2147483649", 32, 0},
+    {"9223372036854775807", 64, 1},
+    {"9223372036854775808", 64, 0},
+    {"-9223372036854775808", 64, 1},
+    {"1e9", 32, 1},
+    {"3e9", 32, 0},
+    {"0", 32, 1},
+};
+
+START_TEST(json_decimal_int_range_exact)
+{
+    cJSON *n = number(dec_range_rows[_i].lit);
+    ck_assert_msg(mh__dec_int_in_range(n, dec_range_rows[_i].bits) == dec_range_rows[_i].in,
+                  "%s in int%d", dec_range_rows[_i].lit, dec_range_rows[_i].bits);
+    cJSON_Delete(n);
+}
+END_TEST
+
+START_TEST(json_decimal_without_literal_uses_doubles)
+{
+    cJSON *a = cJSON_CreateNumber(0.5), *b = number("0.50"), *m = cJSON_CreateNumber(0.25);
+    ck_assert_int_eq(mh__dec_equal(a, b), 1);
+    ck_assert_int_eq(mh__dec_multiple_of(a, m), 1);
+    ck_assert_int_eq(mh__dec_multiple_of(m, a), 0);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    cJSON_Delete(m);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("json_strict");
@@ -1062,6 +1159,16 @@ static Suite *make_suite(void)
     tcase_add_test(tc, json_long_escaped_string);
     tcase_add_test(tc, json_string_special_byte_at_every_position);
     tcase_add_test(tc, json_escaped_names_and_values);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("decimal");
+    tcase_add_loop_test(tc, json_decimal_equal_and_hash_agree, 0,
+                        (int)(sizeof dec_equal_rows / sizeof dec_equal_rows[0]));
+    tcase_add_loop_test(tc, json_decimal_multiple_of_exact, 0,
+                        (int)(sizeof dec_multiple_rows / sizeof dec_multiple_rows[0]));
+    tcase_add_loop_test(tc, json_decimal_int_range_exact, 0,
+                        (int)(sizeof dec_range_rows / sizeof dec_range_rows[0]));
+    tcase_add_test(tc, json_decimal_without_literal_uses_doubles);
     suite_add_tcase(s, tc);
     return s;
 }

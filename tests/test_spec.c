@@ -1,5 +1,6 @@
 /* test_spec.c — the OpenAPI 3.0.x loader: operations, $refs, errors with
- * their locations, response and media lookup. */
+ * their locations, response and media lookup; and the JSON pointers it
+ * builds and follows (util/jsonptr.h). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "manta/json_strict.h"
 #include "manta/spec.h"
 #include "testutil.h"
+#include "util/jsonptr.h"
 
 #define SPEC_DATA MH_TEST_DATA "/spec/"
 
@@ -541,6 +543,51 @@ START_TEST(spec_path_item_ref_and_content_params_ok)
 }
 END_TEST
 
+/* ---- JSON pointers (util/jsonptr.h) ---------------------------------- */
+
+START_TEST(jsonptr_append_escapes_tilde_and_slash)
+{
+    char *p = mh__jsonptr_append("/a", "b~c/d");
+    ck_assert_str_eq(p, "/a/b~0c~1d");
+    free(p);
+    p = mh__jsonptr_append("", "");
+    ck_assert_str_eq(p, "/");
+    free(p);
+    p = mh__jsonptr_append_index("/x", 12);
+    ck_assert_str_eq(p, "/x/12");
+    free(p);
+    ck_assert_uint_eq(mh__jsonptr_escaped_len("a/~b"), 6);
+}
+END_TEST
+
+static const struct {
+    const char *pointer;
+    const char *found; /* the node printed, or NULL for none */
+} jsonptr_rows[] = {
+    {"/a~1b/~0/1", "20"},  {"/a~1b/~0/0", "10"}, {"/", "1"},           {"/arr/0", "true"},
+    {"/a~1b/~0/01", NULL}, {"/a~1b/~0/2", NULL}, {"/a~1b/~0/-", NULL}, {"/a~1b/~2", NULL},
+    {"/a~1b~", NULL},      {"a", NULL},          {"/A~1b", NULL},      {"/arr/0/x", NULL},
+};
+
+START_TEST(jsonptr_get_resolves_or_rejects)
+{
+    const char *doc = "{\"a/b\":{\"~\":[10,20]},\"\":1,\"arr\":[true]}";
+    cJSON *root = NULL;
+    ck_assert_int_eq(mh_json_parse(doc, strlen(doc), NULL, &root, NULL), MH_JSON_OK);
+    ck_assert_ptr_eq(mh__jsonptr_get(root, ""), root);
+    const cJSON *hit = mh__jsonptr_get(root, jsonptr_rows[_i].pointer);
+    if (!jsonptr_rows[_i].found) {
+        ck_assert_msg(hit == NULL, "%s should name nothing", jsonptr_rows[_i].pointer);
+    } else {
+        ck_assert_msg(hit != NULL, "%s names nothing", jsonptr_rows[_i].pointer);
+        char *text = cJSON_PrintUnformatted(hit);
+        ck_assert_str_eq(text, jsonptr_rows[_i].found);
+        free(text);
+    }
+    cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spec");
@@ -563,6 +610,12 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, spec_load_buffer_error_located, 0,
                         (int)(sizeof buffer_errors / sizeof buffer_errors[0]));
     tcase_add_test(tc, spec_path_item_ref_and_content_params_ok);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("jsonptr");
+    tcase_add_test(tc, jsonptr_append_escapes_tilde_and_slash);
+    tcase_add_loop_test(tc, jsonptr_get_resolves_or_rejects, 0,
+                        (int)(sizeof jsonptr_rows / sizeof jsonptr_rows[0]));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,18 +4,26 @@
  * shallow documents, heap beyond), so nesting depth never touches the C stack.
  * Every node is linked into the tree as soon as it exists, so on any error one
  * cJSON_Delete of the root frees everything. Line and column are computed only
- * when an error is reported.
+ * when an error is reported. Also here: the small tree helpers of
+ * json_strict.h (member lookup, duplication, quoting, error description);
+ * exact judgements on number literals (mh_json_is_integer) are in decimal.c.
+ *
+ * This is the hot path of bench/validate, so its inner loops (the
+ * word-at-a-time string scan, the UTF-8 check of the fast path) are written
+ * out here rather than called from util/; see utf8_seq.
  */
 #include "manta/json_strict.h"
 
 #include <limits.h>
 #include <locale.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/buf.h"
+#include "util/utf8.h"
 
 /* Bytes that end the fast path inside a string: C0 controls, '"', '\\' and
  * every non-ASCII byte (validated as UTF-8 one sequence at a time). */
@@ -86,7 +94,8 @@ typedef struct {
     size_t key_len;
     size_t key_scratch; /* scratch bytes the pending name occupies */
     uint32_t key_hash;  /* its hash, when its object is hashed */
-    frame *stack;
+    frame *stack;       /* inline_frames, or deep.p once deeper than INLINE_FRAMES */
+    mh__buf deep;
     int depth;
     int cap;
     int max_depth;
@@ -130,8 +139,13 @@ static const char *show_byte(unsigned char c, char buf[8])
 }
 
 /* Length of the valid UTF-8 sequence at s (s[0] >= 0x80), 0 when invalid:
- * stray continuation, overlong, UTF-16 surrogate, above U+10FFFF, truncated. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+ * stray continuation, overlong, UTF-16 surrogate, above U+10FFFF, truncated.
+ * The same rule as mh__utf8_seq_len (util/utf8.h), kept here on purpose: it
+ * runs once per non-ASCII character of every string in the fast path
+ * (parse_string), where an out-of-line call into another file would cost
+ * more than the check itself (bench/validate). The slow and error paths call
+ * util/utf8 instead. */
+static inline size_t utf8_seq(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
     unsigned lo = 0x80, hi = 0xBF;
@@ -172,7 +186,7 @@ static mh_json_rule bad_byte(parser *p, size_t off, mh_json_rule fallback, const
     if (c >= 0x80) {
         if (off == 0 && p->len >= 3 && memcmp(p->b, "\xEF\xBB\xBF", 3) == 0)
             return fail(p, MH_JSON_E_BOM, 0, "byte-order mark before the value");
-        if (utf8_seq(p->b + off, p->len - off) == 0)
+        if (mh__utf8_seq_len(p->b + off, p->len - off) == 0)
             return fail(p, MH_JSON_E_UTF8, off, "invalid UTF-8 byte 0x%02X", c);
     }
     return fail(p, fallback, off, "%s, found %s", what, show_byte(c, sb));
@@ -240,19 +254,26 @@ static void attach(parser *p, cJSON *item)
     f->count++;
 }
 
+/* Doubles the frame stack. The first time, the frames move from
+ * inline_frames into p->deep, an mh__buf used as the frame array (its length
+ * is the capacity in bytes). -1 when out of memory (the stack is unchanged). */
+static int grow_frames(parser *p)
+{
+    size_t bytes = (size_t)p->cap * sizeof(frame);
+    if (p->stack == p->inline_frames)
+        mh__buf_add(&p->deep, p->inline_frames, bytes);
+    if (!mh__buf_reserve(&p->deep, bytes))
+        return -1;
+    mh__buf_commit(&p->deep, bytes);
+    p->stack = (frame *)(void *)p->deep.p;
+    p->cap *= 2;
+    return 0;
+}
+
 static mh_json_rule push(parser *p, cJSON *node, int is_object)
 {
-    if (p->depth == p->cap) {
-        int ncap = p->cap * 2;
-        frame *ns = malloc((size_t)ncap * sizeof *ns);
-        if (!ns)
-            return fail(p, MH_JSON_E_NOMEM, p->pos, "out of memory");
-        memcpy(ns, p->stack, (size_t)p->depth * sizeof *ns);
-        if (p->stack != p->inline_frames)
-            free(p->stack);
-        p->stack = ns;
-        p->cap = ncap;
-    }
+    if (p->depth == p->cap && grow_frames(p) < 0)
+        return fail(p, MH_JSON_E_NOMEM, p->pos, "out of memory");
     frame *f = &p->stack[p->depth++];
     f->node = node;
     f->tail = NULL;
@@ -319,6 +340,9 @@ static int set_has(const keyset *s, uint32_t id, const char *key, size_t n, uint
     }
 }
 
+/* Doubles the table and rehashes every name into it. (A hash table's
+ * slots move when it grows, so this is a rehash, not an append: it stays out
+ * of mh__buf.) -1 when out of memory (s unchanged). */
 static int set_grow(keyset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 256;
@@ -396,34 +420,17 @@ static mh_json_rule read_u(parser *p, size_t i, unsigned *cp)
     return bad_byte(p, i + 2 + bad, MH_JSON_E_ESCAPE, "\\u needs 4 hex digits");
 }
 
+/* Writes cp as UTF-8 at o; returns the bytes written. U+0000 becomes C0 80
+ * (modified UTF-8 keeps strings NUL-free). */
 static size_t put_utf8(char *o, unsigned cp)
 {
     unsigned char *u = (unsigned char *)o;
-    if (cp == 0) { /* modified UTF-8 keeps strings NUL-free */
+    if (cp == 0) {
         u[0] = 0xC0;
         u[1] = 0x80;
         return 2;
     }
-    if (cp < 0x80) {
-        u[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        u[0] = (unsigned char)(0xC0 | cp >> 6);
-        u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xE0 | cp >> 12);
-        u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    u[0] = (unsigned char)(0xF0 | cp >> 18);
-    u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-    u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-    u[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    return mh__utf8_encode(cp, u);
 }
 
 /* Decodes the escape at *i (the backslash) into o; advances *i and *o. */
@@ -528,7 +535,7 @@ static mh_json_rule string_slow(parser *p, size_t at, size_t start, size_t i, co
                 return fail(p, MH_JSON_E_NUL, i, "raw NUL byte in a string");
             return fail(p, MH_JSON_E_CONTROL, i, "raw control character 0x%02X in a string", c);
         } else {
-            size_t n = utf8_seq(b + i, p->len - i);
+            size_t n = mh__utf8_seq_len(b + i, p->len - i);
             if (n == 0)
                 return fail(p, MH_JSON_E_UTF8, i, "invalid UTF-8 byte 0x%02X in a string", c);
             memcpy(o + on, b + i, n);
@@ -936,6 +943,7 @@ mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts
     p.key_scratch = 0;
     p.key_hash = 0;
     p.stack = p.inline_frames;
+    p.deep = (mh__buf)MH__BUF_INIT;
     p.depth = 0;
     p.cap = INLINE_FRAMES;
     p.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : MH_JSON_DEFAULT_DEPTH;
@@ -951,8 +959,7 @@ mh_json_rule mh_json_parse(const char *buf, size_t len, const mh_json_opts *opts
         *out = NULL;
 
     mh_json_rule r = run(&p);
-    if (p.stack != p.inline_frames)
-        free(p.stack);
+    mh__buf_free(&p.deep);
     if (p.scratch != p.inline_scratch)
         free(p.scratch);
     free(p.set.slots);
@@ -1059,57 +1066,9 @@ fail:
     return NULL;
 }
 
-/* Exact integer test on a literal: value = digits x 10^(exp - fraction
- * digits); with t trailing zeros stripped from the digits it is an integer iff
- * the digits are all zero or exp - fraction digits + t >= 0. */
-static int literal_is_integer(const char *s)
-{
-    long long frac = 0, zeros = 0, exp = 0;
-    int nonzero = 0, in_frac = 0, eneg = 0;
-    if (*s == '-')
-        s++;
-    for (; *s && *s != 'e' && *s != 'E'; s++) {
-        if (*s == '.') {
-            in_frac = 1;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return 0;
-        frac += in_frac;
-        zeros = *s == '0' ? zeros + 1 : 0;
-        nonzero |= *s != '0';
-    }
-    if (*s) {
-        s++;
-        if (*s == '+' || *s == '-')
-            eneg = *s++ == '-';
-        for (; *s >= '0' && *s <= '9'; s++)
-            if (exp < 1000000000000000LL) /* saturate: far beyond any literal length */
-                exp = exp * 10 + (*s - '0');
-    }
-    if (!nonzero)
-        return 1;
-    return (eneg ? -exp : exp) - frac + zeros >= 0;
-}
-
-int mh_json_is_integer(const cJSON *num)
-{
-    if (!num || (num->type & 0xFF) != cJSON_Number)
-        return 0;
-    if (num->valuestring)
-        return literal_is_integer(num->valuestring);
-    double d = num->valuedouble;
-    return isfinite(d) && floor(d) == d;
-}
-
 size_t mh_json_utf8_length(const char *s)
 {
-    size_t n = 0;
-    if (!s)
-        return 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return mh__utf8_count(s); /* C0 80 is a lead and a continuation byte: one */
 }
 
 char *mh_json_quote(const char *s)

@@ -17,23 +17,24 @@
 
 #include "manta/fileio.h"
 #include "manta/json_strict.h"
+#include "util/buf.h"
+#include "util/jsonptr.h"
 
 typedef struct {
     const char *path;
     char *methods;
 } path_methods;
 
+/* The arrays grow in mh__bufs holding the items' bytes; op_at, pm_at and
+ * the counts below read them. */
 struct mh_spec {
     char *name;
     cJSON *doc;
     mh__schema_set *schemas;
-    mh_operation *ops;
-    size_t nops, capops;
-    path_methods *pm;
-    size_t npm, cappm;
+    mh__buf ops; /* mh_operation[] */
+    mh__buf pm;  /* path_methods[] */
     const char *server_url;
-    void **blocks; /* arena: every block freed with the spec */
-    size_t nblocks, capblocks;
+    mh__buf blocks; /* void *[]: the arena, every block freed with the spec */
 };
 
 /* The loader's state: the spec being built, the raw text (for lines) and
@@ -49,22 +50,49 @@ static const char *const http_methods[] = {"get",     "put",  "post",  "delete",
                                            "options", "head", "patch", "trace"};
 
 /* ------------------------------------------------------------------ */
-/* arena */
+/* the arrays and the arena */
 
+static size_t op_count(const mh_spec *sp)
+{
+    return sp->ops.len / sizeof(mh_operation);
+}
+
+static mh_operation *op_at(const mh_spec *sp, size_t i)
+{
+    return (mh_operation *)(void *)sp->ops.p + i;
+}
+
+static size_t pm_count(const mh_spec *sp)
+{
+    return sp->pm.len / sizeof(path_methods);
+}
+
+static path_methods *pm_at(const mh_spec *sp, size_t i)
+{
+    return (path_methods *)(void *)sp->pm.p + i;
+}
+
+/* A zeroed block of n bytes that lives as long as the spec; NULL on
+ * out-of-memory. */
 static void *arena_alloc(mh_spec *sp, size_t n)
 {
-    if (sp->nblocks == sp->capblocks) {
-        size_t ncap = sp->capblocks ? sp->capblocks * 2 : 32;
-        void **nb = realloc(sp->blocks, ncap * sizeof *nb);
-        if (!nb)
-            return NULL;
-        sp->blocks = nb;
-        sp->capblocks = ncap;
-    }
+    char *slot = mh__buf_reserve(&sp->blocks, sizeof(void *));
+    if (!slot)
+        return NULL;
     void *p = calloc(1, n ? n : 1);
-    if (p)
-        sp->blocks[sp->nblocks++] = p;
+    if (!p)
+        return NULL;
+    memcpy(slot, &p, sizeof p);
+    mh__buf_commit(&sp->blocks, sizeof p);
     return p;
+}
+
+static void arena_free(mh_spec *sp)
+{
+    void **blocks = (void **)(void *)sp->blocks.p;
+    for (size_t i = 0; i < sp->blocks.len / sizeof *blocks; i++)
+        free(blocks[i]);
+    mh__buf_free(&sp->blocks);
 }
 
 static char *arena_strdup(mh_spec *sp, const char *s)
@@ -190,7 +218,7 @@ static mh_status load_content(loader *L, const cJSON *content, const char *at, c
     size_t n = 0;
     mh_status st = MH_OK;
     for (const cJSON *it = content->child; it && st == MH_OK; it = it->next) {
-        char *mp = mh__pointer_append(at, it->string);
+        char *mp = mh__jsonptr_append(at, it->string);
         if (!mp)
             return nomem(L);
         const cJSON *mt;
@@ -200,7 +228,7 @@ static mh_status load_content(loader *L, const cJSON *content, const char *at, c
         const cJSON *schema = st == MH_OK ? mh_json_get(mt, "schema") : NULL;
         m[n].media_type = it->string;
         if (schema) {
-            char *sp = mh__pointer_append(where, "schema");
+            char *sp = mh__jsonptr_append(where, "schema");
             st = sp ? compile_schema(L, schema, sp, &m[n].schema) : nomem(L);
             free(sp);
         }
@@ -212,10 +240,16 @@ static mh_status load_content(loader *L, const cJSON *content, const char *at, c
     return st;
 }
 
-typedef struct {
-    mh_param *v;
-    size_t n, cap;
-} param_vec;
+/* The parameters in effect are an mh__buf of mh_param; these read it. */
+static size_t param_count(const mh__buf *v)
+{
+    return v->len / sizeof(mh_param);
+}
+
+static mh_param *param_at(const mh__buf *v, size_t k)
+{
+    return (mh_param *)(void *)v->p + k;
+}
 
 static mh_status load_param_at(loader *L, const cJSON *obj, const char *at, mh_param *p)
 {
@@ -237,10 +271,10 @@ static mh_status load_param_at(loader *L, const cJSON *obj, const char *at, mh_p
     }
     if (!schema)
         return MH_OK;
-    char *sp = key ? mh__pointer_append(at, key) : NULL;
-    char *cp = key ? NULL : mh__pointer_append(at, "content");
-    char *mp = cp ? mh__pointer_append(cp, content->child->string) : NULL;
-    char *sp2 = mp ? mh__pointer_append(mp, "schema") : NULL;
+    char *sp = key ? mh__jsonptr_append(at, key) : NULL;
+    char *cp = key ? NULL : mh__jsonptr_append(at, "content");
+    char *mp = cp ? mh__jsonptr_append(cp, content->child->string) : NULL;
+    char *sp2 = mp ? mh__jsonptr_append(mp, "schema") : NULL;
     const char *where = key ? sp : sp2;
     st = where ? compile_schema(L, schema, where, &p->schema) : nomem(L);
     free(sp);
@@ -263,7 +297,7 @@ static mh_status load_param(loader *L, const cJSON *node, const char *at, mh_par
 }
 
 /* Adds the parameters of arr to v; a later (name, in) replaces an earlier. */
-static mh_status load_params(loader *L, const cJSON *arr, const char *at, param_vec *v)
+static mh_status load_params(loader *L, const cJSON *arr, const char *at, mh__buf *v)
 {
     if (!arr)
         return MH_OK;
@@ -271,9 +305,7 @@ static mh_status load_params(loader *L, const cJSON *arr, const char *at, param_
         return spec_err(L, at, "parameters must be an array%s", "");
     size_t i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
-        char idx[32];
-        snprintf(idx, sizeof idx, "%zu", i);
-        char *pp = mh__pointer_append(at, idx);
+        char *pp = mh__jsonptr_append_index(at, i);
         if (!pp)
             return nomem(L);
         mh_param p;
@@ -281,21 +313,17 @@ static mh_status load_params(loader *L, const cJSON *arr, const char *at, param_
         free(pp);
         if (st != MH_OK)
             return st;
-        size_t k = 0;
-        while (k < v->n && !(strcmp(v->v[k].name, p.name) == 0 && strcmp(v->v[k].in, p.in) == 0))
+        size_t k = 0, n = param_count(v);
+        while (k < n && !(strcmp(param_at(v, k)->name, p.name) == 0 &&
+                          strcmp(param_at(v, k)->in, p.in) == 0))
             k++;
-        if (k == v->n) {
-            if (v->n == v->cap) {
-                size_t ncap = v->cap ? v->cap * 2 : 8;
-                mh_param *nv = realloc(v->v, ncap * sizeof *nv);
-                if (!nv)
-                    return nomem(L);
-                v->v = nv;
-                v->cap = ncap;
-            }
-            v->n++;
+        if (k < n) {
+            *param_at(v, k) = p;
+            continue;
         }
-        v->v[k] = p;
+        mh__buf_add(v, &p, sizeof p);
+        if (v->failed)
+            return nomem(L);
     }
     return MH_OK;
 }
@@ -310,7 +338,7 @@ static mh_status load_body(loader *L, const cJSON *node, const char *at, mh_oper
     if (st != MH_OK)
         return st;
     op->body_required = cJSON_IsTrue(mh_json_get(rb, "required"));
-    char *cp = mh__pointer_append(where, "content");
+    char *cp = mh__jsonptr_append(where, "content");
     free(where);
     if (!cp)
         return nomem(L);
@@ -329,7 +357,7 @@ static mh_status load_response(loader *L, const cJSON *node, const char *at, mh_
     r->status = node->string;
     const cJSON *d = mh_json_get(obj, "description");
     r->description = cJSON_IsString(d) ? d->valuestring : "";
-    char *cp = mh__pointer_append(where, "content");
+    char *cp = mh__jsonptr_append(where, "content");
     free(where);
     if (!cp)
         return nomem(L);
@@ -347,7 +375,7 @@ static mh_status load_responses(loader *L, const cJSON *resps, const char *at, m
         return nomem(L);
     op->responses = r;
     for (const cJSON *it = resps->child; it; it = it->next) {
-        char *rp = mh__pointer_append(at, it->string);
+        char *rp = mh__jsonptr_append(at, it->string);
         if (!rp)
             return nomem(L);
         mh_status st = load_response(L, it, rp, &r[op->response_count]);
@@ -371,7 +399,7 @@ static mh_status scheme_is_bearer(loader *L, const char *name, const char *at, i
         mh_error_at_pointer(L->err, at);
         return MH_ERR_SPEC;
     }
-    char *sp = mh__pointer_append("/components/securitySchemes", name);
+    char *sp = mh__jsonptr_append("/components/securitySchemes", name);
     if (!sp)
         return nomem(L);
     const cJSON *obj;
@@ -392,7 +420,7 @@ static mh_status scheme_is_bearer(loader *L, const char *name, const char *at, i
 static mh_status load_security(loader *L, const cJSON *opnode, const char *opat, mh_operation *op)
 {
     const cJSON *sec = mh_json_get(opnode, "security");
-    char *at = sec ? mh__pointer_append(opat, "security") : strdup("/security");
+    char *at = sec ? mh__jsonptr_append(opat, "security") : strdup("/security");
     if (!at)
         return nomem(L);
     if (!sec)
@@ -423,30 +451,20 @@ static int is_http_method(const char *k)
     return 0;
 }
 
+/* A zeroed operation at the end of the list, not yet counted: the loader
+ * commits it (mh__buf_commit) once it is complete. NULL on out-of-memory. */
 static mh_operation *new_operation(loader *L)
 {
-    mh_spec *sp = L->sp;
-    if (sp->nops == sp->capops) {
-        size_t ncap = sp->capops ? sp->capops * 2 : 8;
-        mh_operation *n = realloc(sp->ops, ncap * sizeof *n);
-        if (!n)
-            return NULL;
-        sp->ops = n;
-        sp->capops = ncap;
-    }
-    mh_operation *op = &sp->ops[sp->nops];
-    memset(op, 0, sizeof *op);
+    mh_operation *op = (mh_operation *)(void *)mh__buf_reserve(&L->sp->ops, sizeof *op);
+    if (op)
+        memset(op, 0, sizeof *op);
     return op;
 }
 
-static mh_status load_operation(loader *L, const char *path, const cJSON *item, const cJSON *opnode,
-                                const char *at, param_vec *pv)
+/* Fills op's method (upper case), id ("GET /path"), path, operationId and
+ * the line of its path in the document. */
+static mh_status name_operation(loader *L, const char *path, const cJSON *opnode, mh_operation *op)
 {
-    if (!cJSON_IsObject(opnode))
-        return spec_err(L, at, "an operation must be an object%s", "");
-    mh_operation *op = new_operation(L);
-    if (!op)
-        return nomem(L);
     char method[16];
     size_t i = 0;
     for (; opnode->string[i] && i + 1 < sizeof method; i++)
@@ -463,13 +481,44 @@ static mh_status load_operation(loader *L, const char *path, const cJSON *item, 
     const cJSON *oid = mh_json_get(opnode, "operationId");
     op->operation_id = cJSON_IsString(oid) ? oid->valuestring : NULL;
     op->path_line = path_line(L, path);
-    (void)item;
+    return MH_OK;
+}
 
-    char *pp = mh__pointer_append(at, "parameters");
-    char *bp = mh__pointer_append(at, "requestBody");
-    char *rp = mh__pointer_append(at, "responses");
-    mh_status st = (!pp || !bp || !rp) ? nomem(L) : MH_OK;
-    size_t inherited = pv->n;
+/* Gives op a copy, in the arena, of the parameters in effect. */
+static mh_status set_params(loader *L, const mh__buf *params, mh_operation *op)
+{
+    size_t n = param_count(params);
+    mh_param *copy = arena_alloc(L->sp, n * sizeof *copy);
+    if (!copy)
+        return nomem(L);
+    if (n)
+        memcpy(copy, params->p, n * sizeof *copy);
+    op->params = copy;
+    op->param_count = n;
+    return MH_OK;
+}
+
+/* Loads the operation opnode (at pointer at) of path and, when it is
+ * complete, adds it to the spec. pv holds the path's parameters: the
+ * operation's are added to it (replacing one with the same name and in) and
+ * cut off again afterwards. A replaced path parameter stays replaced for the
+ * path's later operations. */
+static mh_status load_operation(loader *L, const char *path, const cJSON *opnode, const char *at,
+                                mh__buf *pv)
+{
+    if (!cJSON_IsObject(opnode))
+        return spec_err(L, at, "an operation must be an object%s", "");
+    mh_operation *op = new_operation(L);
+    if (!op)
+        return nomem(L);
+    mh_status st = name_operation(L, path, opnode, op);
+    if (st != MH_OK)
+        return st;
+    char *pp = mh__jsonptr_append(at, "parameters");
+    char *bp = mh__jsonptr_append(at, "requestBody");
+    char *rp = mh__jsonptr_append(at, "responses");
+    st = (!pp || !bp || !rp) ? nomem(L) : MH_OK;
+    size_t inherited = pv->len;
     if (st == MH_OK)
         st = load_params(L, mh_json_get(opnode, "parameters"), pp, pv);
     if (st == MH_OK)
@@ -478,37 +527,25 @@ static mh_status load_operation(loader *L, const char *path, const cJSON *item, 
         st = load_responses(L, mh_json_get(opnode, "responses"), rp, op);
     if (st == MH_OK)
         st = load_security(L, opnode, at, op);
-    if (st == MH_OK) {
-        mh_param *params = arena_alloc(L->sp, pv->n * sizeof *params);
-        if (!params)
-            st = nomem(L);
-        else {
-            if (pv->n)
-                memcpy(params, pv->v, pv->n * sizeof *params);
-            op->params = params;
-            op->param_count = pv->n;
-            L->sp->nops++;
-        }
-    }
-    pv->n = inherited; /* the next operation starts from the path's own list */
+    if (st == MH_OK)
+        st = set_params(L, pv, op);
+    if (st == MH_OK)
+        mh__buf_commit(&L->sp->ops, sizeof *op);
+    /* The next operation starts from the path's own list: a shorter len
+     * drops the bytes after it (only appends follow, which overwrite them). */
+    pv->len = inherited;
     free(pp);
     free(bp);
     free(rp);
     return st;
 }
 
+/* Records "GET, POST" (the methods path declares, upper case) for path. */
 static mh_status add_path_methods(loader *L, const char *path, const cJSON *item)
 {
     mh_spec *sp = L->sp;
-    if (sp->npm == sp->cappm) {
-        size_t ncap = sp->cappm ? sp->cappm * 2 : 8;
-        path_methods *n = realloc(sp->pm, ncap * sizeof *n);
-        if (!n)
-            return nomem(L);
-        sp->pm = n;
-        sp->cappm = ncap;
-    }
-    char *m = arena_alloc(sp, 8 * 10);
+    path_methods *pm = (path_methods *)(void *)mh__buf_reserve(&sp->pm, sizeof *pm);
+    char *m = pm ? arena_alloc(sp, 8 * 10) : NULL;
     if (!m)
         return nomem(L);
     for (const cJSON *it = item->child; it; it = it->next) {
@@ -521,9 +558,9 @@ static mh_status add_path_methods(loader *L, const char *path, const cJSON *item
             m[o++] = (char)toupper((unsigned char)*c);
         m[o] = '\0';
     }
-    sp->pm[sp->npm].path = path;
-    sp->pm[sp->npm].methods = m;
-    sp->npm++;
+    pm->path = path;
+    pm->methods = m;
+    mh__buf_commit(&sp->pm, sizeof *pm);
     return MH_OK;
 }
 
@@ -535,18 +572,18 @@ static mh_status load_path(loader *L, const cJSON *entry, const char *ref_at)
     if (st != MH_OK)
         return st;
     const char *path = entry->string;
-    param_vec pv = {0};
-    char *pp = mh__pointer_append(at, "parameters");
+    mh__buf pv = MH__BUF_INIT; /* mh_param[]: the path item's own parameters */
+    char *pp = mh__jsonptr_append(at, "parameters");
     st = pp ? load_params(L, mh_json_get(item, "parameters"), pp, &pv) : nomem(L);
     free(pp);
     for (const cJSON *it = item->child; it && st == MH_OK; it = it->next) {
         if (!is_http_method(it->string))
             continue;
-        char *op_at = mh__pointer_append(at, it->string);
-        st = op_at ? load_operation(L, path, item, it, op_at, &pv) : nomem(L);
-        free(op_at);
+        char *op_ptr = mh__jsonptr_append(at, it->string);
+        st = op_ptr ? load_operation(L, path, it, op_ptr, &pv) : nomem(L);
+        free(op_ptr);
     }
-    free(pv.v);
+    mh__buf_free(&pv);
     free(at);
     if (st == MH_OK)
         st = add_path_methods(L, path, item);
@@ -559,7 +596,7 @@ static mh_status load_paths(loader *L)
     if (!cJSON_IsObject(paths))
         return spec_err(L, "/paths", "missing \"paths\" object%s", "");
     for (const cJSON *it = paths->child; it; it = it->next) {
-        char *at = mh__pointer_append("/paths", it->string);
+        char *at = mh__jsonptr_append("/paths", it->string);
         if (!at)
             return nomem(L);
         mh_status st = load_path(L, it, at);
@@ -580,7 +617,7 @@ static mh_status load_component_schemas(loader *L)
     if (!cJSON_IsObject(schemas))
         return spec_err(L, "/components/schemas", "components/schemas must be an object%s", "");
     for (const cJSON *it = schemas->child; it; it = it->next) {
-        char *at = mh__pointer_append("/components/schemas", it->string);
+        char *at = mh__jsonptr_append("/components/schemas", it->string);
         if (!at)
             return nomem(L);
         const mh_schema *s;
@@ -710,11 +747,9 @@ void mh_spec_free(mh_spec *spec)
     if (!spec)
         return;
     mh__schema_set_free(spec->schemas);
-    for (size_t i = 0; i < spec->nblocks; i++)
-        free(spec->blocks[i]);
-    free(spec->blocks);
-    free(spec->ops);
-    free(spec->pm);
+    arena_free(spec);
+    mh__buf_free(&spec->ops);
+    mh__buf_free(&spec->pm);
     cJSON_Delete(spec->doc);
     free(spec->name);
     free(spec);
@@ -737,12 +772,12 @@ const char *mh_spec_server_url(const mh_spec *spec)
 
 size_t mh_spec_operation_count(const mh_spec *spec)
 {
-    return spec->nops;
+    return op_count(spec);
 }
 
 const mh_operation *mh_spec_operation(const mh_spec *spec, size_t i)
 {
-    return i < spec->nops ? &spec->ops[i] : NULL;
+    return i < op_count(spec) ? op_at(spec, i) : NULL;
 }
 
 /* "a, b, c" of every operation id, for error messages. */
@@ -750,8 +785,8 @@ static void known_ids(const mh_spec *spec, char *buf, size_t n)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < spec->nops && used + 1 < n; i++) {
-        int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", spec->ops[i].id);
+    for (size_t i = 0; i < op_count(spec) && used + 1 < n; i++) {
+        int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", op_at(spec, i)->id);
         if (k > 0)
             used += (size_t)k;
     }
@@ -762,8 +797,8 @@ const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, 
     const char *sp = strchr(id, ' ');
     if (sp) {
         size_t mlen = (size_t)(sp - id);
-        for (size_t i = 0; i < spec->nops; i++) {
-            const mh_operation *op = &spec->ops[i];
+        for (size_t i = 0; i < op_count(spec); i++) {
+            const mh_operation *op = op_at(spec, i);
             if (strlen(op->method) == mlen && strncasecmp(op->method, id, mlen) == 0 &&
                 strcmp(op->path, sp + 1) == 0)
                 return op;
@@ -778,9 +813,9 @@ const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, 
 
 const char *mh_spec_path_methods(const mh_spec *spec, const char *path)
 {
-    for (size_t i = 0; i < spec->npm; i++)
-        if (strcmp(spec->pm[i].path, path) == 0)
-            return spec->pm[i].methods;
+    for (size_t i = 0; i < pm_count(spec); i++)
+        if (strcmp(pm_at(spec, i)->path, path) == 0)
+            return pm_at(spec, i)->methods;
     return NULL;
 }
 
@@ -790,7 +825,7 @@ const mh_schema *mh_spec_schema(const mh_spec *spec, const char *name, mh_error 
     const cJSON *node = mh_json_get(schemas, name);
     const mh_schema *s = NULL;
     if (node) {
-        char *at = mh__pointer_append("/components/schemas", name);
+        char *at = mh__jsonptr_append("/components/schemas", name);
         /* Already compiled at load: this is a memo lookup, nothing changes. */
         if (at && mh__schema_compile(spec->schemas, node, at, &s, err) != MH_OK)
             s = NULL;
@@ -808,7 +843,7 @@ const mh_schema *mh_spec_schema(const mh_spec *spec, const char *name, mh_error 
     }
     mh_error_set(err, MH_ERR_NOTFOUND, "unknown schema \"%s\" (known: %s)", name,
                  known[0] ? known : "none");
-    char *at = mh__pointer_append("/components/schemas", name);
+    char *at = mh__jsonptr_append("/components/schemas", name);
     mh_error_at_pointer(err, at);
     free(at);
     return NULL;

@@ -72,8 +72,8 @@ char *mh_error_format(const mh_error *e, char *buf, size_t n)
 
 const char *mh_status_name(mh_status s)
 {
-    static const char *const names[] = {"ok",  "usage",    "io",    "json",    "spec",
-                                        "ref", "notfound", "nomem", "network", "internal", "yaml"};
+    static const char *const names[] = {"ok",       "usage", "io",      "json",     "spec", "ref",
+                                        "notfound", "nomem", "network", "internal", "yaml"};
     if ((unsigned)s < sizeof names / sizeof names[0])
         return names[s];
     return "unknown";
