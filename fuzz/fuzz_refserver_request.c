@@ -20,11 +20,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "manta/check.h"
 #include "fuzz_util.h"
+#include "manta/check.h"
 #include "manta/jwt.h"
-#include "refserver.h"
 #include "manta/spec.h"
+#include "refserver.h"
 
 /* Fixed test configuration: fuzzing values, not deployment secrets. */
 static const char key[] = "fuzz-key-0123456789abcdef";

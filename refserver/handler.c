@@ -1,6 +1,7 @@
 /* handler.c — the judging rules of DESIGN.md "Reference server semantics",
- * in order; the first rule that applies answers. Shared by the daemon and
- * by mh_refserver_handle (no sockets). */
+ * in order; the first rule that applies answers. Shared by the daemon
+ * (refserver.c, above) and by mh_refserver_handle (no sockets, here). Below
+ * it: answer.c (bodies), names.c (name rules), log.c, store.c, ratelimit.c. */
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,18 +254,6 @@ int mh__judge(mh_refserver *s, const mh__request *rq, mh__answer *a)
     }
     free(j.token);
     return r;
-}
-
-void mh__answer_free(mh__answer *a)
-{
-    if (!a->body_static)
-        free(a->body);
-    a->body = NULL;
-}
-
-const char *mh__answer_content_type(const mh__answer *a)
-{
-    return a->html ? "text/html; charset=utf-8" : "application/json";
 }
 
 /* Appends the percent-decoded s[0..n) ('+' is a space, as in forms). */

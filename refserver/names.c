@@ -3,33 +3,26 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/utf8.h"
 #include "refserver_int.h"
 
 #define NAME_MAX_CODE_POINTS 100
 
-/* Decodes one code point of valid (modified) UTF-8 at s; C0 80 is U+0000.
- * Stores its byte length in *n. Input comes from mh_json_parse, so it is
- * well formed; a stray byte is taken as one code point of its own value. */
+/* Decodes one code point at s, a NUL-terminated string from mh_json_parse:
+ * valid UTF-8 (util/utf8.h), except that U+0000 arrives as C0 80 ("modified
+ * UTF-8"). Stores its byte length in *n. A stray byte (not reachable from the
+ * parser) is taken as one code point of its own value. */
 static uint32_t decode(const unsigned char *s, size_t *n)
 {
-    if (s[0] < 0x80) {
-        *n = 1;
-        return s[0];
-    }
-    if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+    uint32_t c;
+    if (s[0] == 0xC0 && s[1] == 0x80) {
         *n = 2;
-        return ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+        return 0;
     }
-    if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-        *n = 3;
-        return ((uint32_t)(s[0] & 0x0f) << 12) | ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-    }
-    if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-        (s[3] & 0xc0) == 0x80) {
-        *n = 4;
-        return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3f) << 12) |
-               ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-    }
+    /* 4 is safe to pass: a NUL is never a continuation byte, so decoding
+     * stops at the terminator */
+    if ((*n = mh__utf8_decode(s, 4, &c)) != 0)
+        return c;
     *n = 1;
     return s[0];
 }

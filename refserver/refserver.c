@@ -1,6 +1,8 @@
 /* refserver.c — lifecycle of the reference server and the libmicrohttpd
  * glue: headers and the (capped) body of each request are gathered here and
- * handed to mh__judge (handler.c). */
+ * handed to mh__judge (handler.c). The top of refserver/: it calls handler.c,
+ * answer.c, names.c, log.c, store.c and ratelimit.c, and none of them calls
+ * back. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
@@ -10,6 +12,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "util/buf.h"
+#include "manta/credential.h"
 #include "manta/json_strict.h"
 #include "manta/redact.h"
 #include "refserver_int.h"
@@ -21,8 +25,7 @@
 /* ---- per-connection request state ---- */
 
 typedef struct {
-    char *buf; /* at most MH_REFSERVER_MAX_BODY bytes of the body */
-    size_t len, cap;
+    mh__buf body; /* at most MH_REFSERVER_MAX_BODY bytes of the body (its cap) */
     int too_large;
     unsigned long long uploaded; /* body bytes received, kept or not */
     double t0;
@@ -35,29 +38,16 @@ typedef struct {
 static void append_upload(request_state *rs, const char *data, size_t n)
 {
     /* keep at most the cap; the rest is read and dropped, never buffered */
-    size_t room = MH_REFSERVER_MAX_BODY - rs->len;
+    size_t room = MH_REFSERVER_MAX_BODY - rs->body.len;
     if (n > room) {
         rs->too_large = 1;
         n = room;
     }
     if (!n)
         return;
-    if (rs->len + n > rs->cap) {
-        size_t cap = rs->cap ? rs->cap : 1024;
-        while (cap < rs->len + n)
-            cap *= 2;
-        if (cap > MH_REFSERVER_MAX_BODY)
-            cap = MH_REFSERVER_MAX_BODY;
-        char *nb = realloc(rs->buf, cap);
-        if (!nb) {
-            rs->too_large = 1; /* refuse rather than judge a truncated body */
-            return;
-        }
-        rs->buf = nb;
-        rs->cap = cap;
-    }
-    memcpy(rs->buf + rs->len, data, n);
-    rs->len += n;
+    mh__buf_add(&rs->body, data, n);
+    if (rs->body.failed)
+        rs->too_large = 1; /* refuse rather than judge a truncated body */
 }
 
 static enum MHD_Result count_bot_id(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -113,8 +103,8 @@ static enum MHD_Result answer(mh_refserver *s, struct MHD_Connection *conn, cons
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
         .content_type =
             MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-        .body = rs->buf,
-        .body_len = rs->len,
+        .body = rs->body.p,
+        .body_len = rs->body.len,
         .too_large = rs->too_large,
     };
     mh__answer a;
@@ -158,6 +148,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!rs) {
         if (!(rs = calloc(1, sizeof *rs)))
             return MHD_NO;
+        mh__buf_init(&rs->body, MH_REFSERVER_MAX_BODY);
         rs->t0 = mh__now_mono();
         *con_cls = rs;
         if (!expects_oversized_body(conn))
@@ -187,53 +178,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     request_state *rs = *con_cls;
     if (rs) {
-        free(rs->buf);
+        mh__buf_free(&rs->body);
         free(rs);
         *con_cls = NULL;
     }
 }
 
-/* ---- logging ---- */
-
-void mh__log(mh_refserver *s, const char *method, const char *path, const mh__answer *a, double ms)
-{
-    if (!s->log)
-        return;
-    /* the path is client data: print it bounded and without control bytes */
-    char p[201];
-    size_t i = 0;
-    for (; path && path[i] && i < sizeof p - 1; i++)
-        p[i] = (unsigned char)path[i] < 0x20 || path[i] == 0x7f ? '?' : path[i];
-    p[i] = '\0';
-    char *shown = mh_redact(s->log_redactor, p, i);
-    const char *path_out = shown ? shown : "(path withheld)";
-    pthread_mutex_lock(&s->log_mu);
-    if (a->drop || !a->status)
-        fprintf(s->log, "%.16s %s - %.2fms (connection closed)\n", method, path_out, ms);
-    else
-        fprintf(s->log, "%.16s %s %d %.2fms\n", method, path_out, a->status, ms);
-    fflush(s->log);
-    pthread_mutex_unlock(&s->log_mu);
-    free(shown);
-}
-
 /* ---- lifecycle ---- */
-
-/* /secret|password|token|api.?key/i */
-static int is_credential_name(const char *name)
-{
-    char low[128];
-    size_t n = 0;
-    for (; name[n] && n < sizeof low - 1; n++)
-        low[n] = (char)(name[n] >= 'A' && name[n] <= 'Z' ? name[n] + 32 : name[n]);
-    low[n] = '\0';
-    if (strstr(low, "secret") || strstr(low, "password") || strstr(low, "token"))
-        return 1;
-    for (const char *p = low; (p = strstr(p, "api")) != NULL; p++)
-        if (strncmp(p + 3, "key", 3) == 0 || (p[3] && strncmp(p + 4, "key", 3) == 0))
-            return 1;
-    return 0;
-}
 
 static int is_string_schema(const mh_spec *spec, const cJSON *prop)
 {
@@ -256,7 +207,7 @@ static mh_status find_body_schema(mh_refserver *s, mh_error *err)
     const cJSON *prop;
     cJSON_ArrayForEach(prop, props)
     {
-        if (is_credential_name(prop->string) && is_string_schema(s->spec, prop)) {
+        if (mh_credential_name(prop->string) && is_string_schema(s->spec, prop)) {
             s->cred_prop = strdup(prop->string);
             break;
         }

@@ -16,9 +16,10 @@
  * whose errResponse.code equals the status.
  *
  * The two request-body properties are found in the request schema, never
- * hard-coded: the credential is the property whose name matches
- * /secret|password|token|api.?key/i, the name is the first other required
- * property of type string. Names are trimmed of Unicode white space, must then
+ * hard-coded: the credential is the first string property whose name is
+ * credential-like by mh_credential_name (manta/credential.h, the rule the
+ * case generator uses too), the name is the first other required property of
+ * type string. Names are trimmed of Unicode white space, must then
  * have 1..100 code points and no control characters (U+0000..U+001F,
  * U+007F..U+009F); the trimmed name is what is stored and compared for
  * duplicates (byte for byte, no Unicode normalisation).

@@ -1,6 +1,14 @@
-/* refserver_int.h — internals shared by the reference server's files
- * (refserver.c: daemon and lifecycle; handler.c: the judging rules;
- * answer.c: response bodies; names.c: name business rules; faults.c). */
+/* refserver_int.h — internals shared by the reference server's files. They
+ * form layers, each calling only the ones below it (never back up):
+ *
+ *   refserver.c  daemon glue and lifecycle (mh_refserver_start/stop, queries)
+ *   handler.c    the judging rules (mh__judge) and mh_refserver_handle
+ *   answer.c     answer bodies and content type
+ *   names.c      name business rules, media-type matching
+ *   log.c        the request log
+ *   store.c, ratelimit.c  the tag store and the token buckets
+ *   faults.c     the fault table (calls nothing here)
+ */
 #ifndef MH_REFSERVER_INT_H
 #define MH_REFSERVER_INT_H
 
@@ -8,11 +16,11 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include "ratelimit.h"
 #include "manta/redact.h"
-#include "refserver.h"
 #include "manta/schema.h"
 #include "manta/spec.h"
+#include "ratelimit.h"
+#include "refserver.h"
 #include "store.h"
 
 struct MHD_Daemon;
@@ -75,19 +83,24 @@ typedef struct {
     int delay_ms;
 } mh__answer;
 
-/* Applies the rules to rq and fills a. Returns 0, or -1 on OOM. */
+/* handler.c: applies the rules to rq and fills a (a owns its body: free it
+ * with mh__answer_free, also after a failure). Counts the request. Returns 0,
+ * or -1 on OOM. */
 int mh__judge(mh_refserver *s, const mh__request *rq, mh__answer *a);
-void mh__answer_free(mh__answer *a);
 
-/* Content-Type of every answer. */
-const char *mh__answer_content_type(const mh__answer *a);
-
-/* Logs "METHOD PATH STATUS MSms" (status "-" when dropped). */
+/* log.c: logs "METHOD PATH STATUS MSms" (status "-" when dropped) to s->log
+ * when there is one; the path is bounded, control bytes become '?', secrets
+ * are redacted. Thread-safe. */
 void mh__log(mh_refserver *s, const char *method, const char *path, const mh__answer *a, double ms);
 
-/* Bodies (answer.c): each returns a new malloc'd body or NULL on OOM.
- * token is the bearer token sent (echo-token fault) or NULL; bot_id is a
- * configured bot or NULL. */
+/* answer.c: frees a's body unless it is borrowed (body_static). */
+void mh__answer_free(mh__answer *a);
+/* answer.c: the Content-Type of the answer a (static string). */
+const char *mh__answer_content_type(const mh__answer *a);
+
+/* Bodies (answer.c): each returns a new malloc'd body (length in *len) or
+ * NULL on OOM. token is the bearer token sent (echo-token fault) or NULL;
+ * bot_id is a configured bot or NULL. */
 char *mh__error_body(const mh_refserver *s, int status, const char *message, const char *bot_id,
                      const char *token, size_t *len);
 char *mh__success_body(const mh_refserver *s, const char *message, size_t *len);

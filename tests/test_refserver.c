@@ -10,8 +10,8 @@
 
 #include "manta/json_strict.h"
 #include "manta/jwt.h"
-#include "refserver.h"
 #include "manta/spec.h"
+#include "refserver.h"
 #include "testutil.h"
 
 #define BOT "bot-1"

@@ -1,6 +1,7 @@
-/* gen.c — plan assembly: inputs, the standard request, case filing,
- * repetitions and the max_cases subset. The suites live in gen_body.c and
- * gen_auth.c, the helpers in gen_util.c. */
+/* gen.c — the plan, the top of harness/gen/: inputs (the body's properties,
+ * the required parameters, the tokens), the suites of each repetition, unique
+ * ids and the max_cases subset. The suites live in gen_body.c and gen_auth.c,
+ * one case in gen_case.c, the helpers in gen_value.c and gen_util.c. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,27 +11,13 @@
 #include <unistd.h>
 
 #include "gen_internal.h"
+#include "manta/credential.h"
 #include "manta/json_strict.h"
 #include "manta/schema.h"
 
 #define DEFAULT_SUITES                                                                             \
     ((1u << MH_SUITE_VALID) | (1u << MH_SUITE_BOUNDARY) | (1u << MH_SUITE_MALFORMED) |             \
      (1u << MH_SUITE_AUTH) | (1u << MH_SUITE_METHODS))
-
-int mh_gen_is_credential_name(const char *name)
-{
-    static const char *const words[] = {"secret", "password", "passwd",    "token",
-                                        "apikey", "api_key",  "credential"};
-    char low[256];
-    size_t n = 0;
-    for (; name && name[n] && n + 1 < sizeof low; n++)
-        low[n] = (char)((name[n] >= 'A' && name[n] <= 'Z') ? name[n] + 32 : name[n]);
-    low[n] = '\0';
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strstr(low, words[i]))
-            return 1;
-    return 0;
-}
 
 char *mh_gen_new_run_id(void)
 {
@@ -92,7 +79,7 @@ static mh_status setup_body(mh__gen *g, mh_error *err)
     for (size_t i = 0; i < g->prop_count; i++) {
         mh__prop *p = &g->props[i];
         int str = p->type && strcmp(p->type, "string") == 0;
-        p->credential = str && mh_gen_is_credential_name(p->name);
+        p->credential = str && mh_credential_name(p->name);
         p->name_like = str && p->required && !p->credential && !mh_json_get(p->schema, "enum") &&
                        !mh_json_get(p->schema, "format") && !mh_json_get(p->schema, "pattern");
         p->slug = mh__slug(g, p->name);
@@ -148,220 +135,21 @@ static mh_status setup_params(mh__gen *g, mh_error *err)
     return MH_OK;
 }
 
-/* ---- the standard request ---- */
-
-static void add_query(mh__gen *g, mh__buf *b, int *first, const char *name, const char *value)
-{
-    char *n = mh__percent(g, name), *v = mh__percent(g, value);
-    if (n && v) {
-        mh__buf_add(b, *first ? "?" : "&", 1);
-        mh__buf_adds(b, n);
-        mh__buf_add(b, "=", 1);
-        mh__buf_adds(b, v);
-        *first = 0;
-    }
-    free(n);
-    free(v);
-}
-
-static const char *path_value(const mh__gen *g, const char *name, size_t len, mh__bot_mode mode)
-{
-    for (size_t i = 0; i < g->param_count; i++) {
-        const mh_param *p = g->params[i].param;
-        if (strcmp(p->in, "path") == 0 && strlen(p->name) == len &&
-            strncmp(p->name, name, len) == 0)
-            return (int)i == g->bot_index && mode == MH__BOT_EMPTY ? "" : g->params[i].value;
-    }
-    return NULL;
-}
-
-char *mh__target(mh__gen *g, mh__bot_mode mode)
-{
-    mh__buf b = {0};
-    for (const char *p = g->op->path; *p;) {
-        const char *close = *p == '{' ? strchr(p, '}') : NULL;
-        const char *v = close ? path_value(g, p + 1, (size_t)(close - p - 1), mode) : NULL;
-        if (v) {
-            char *enc = mh__percent(g, v);
-            if (enc)
-                mh__buf_adds(&b, enc);
-            free(enc);
-            p = close + 1;
-        } else {
-            mh__buf_add(&b, p++, 1);
-        }
-    }
-    int first = 1;
-    for (size_t i = 0; i < g->param_count; i++) {
-        const mh__pval *v = &g->params[i];
-        if (strcmp(v->param->in, "query") != 0)
-            continue;
-        int bot = (int)i == g->bot_index;
-        if (bot && mode == MH__BOT_OMIT)
-            continue;
-        add_query(g, &b, &first, v->param->name, bot && mode == MH__BOT_EMPTY ? "" : v->value);
-        if (bot && mode == MH__BOT_REPEAT)
-            add_query(g, &b, &first, v->param->name, v->value);
-    }
-    return mh__gen_take(g, &b, NULL);
-}
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-    return h;
-}
-
-mh_case *mh__case_begin(mh__gen *g, mh_suite s, const char *slug, const char *desc)
-{
-    mh_case *c = mh_case_new();
-    if (!c) {
-        g->oom = 1;
-        return NULL;
-    }
-    c->suite = s;
-    c->op = g->op;
-    c->id = mh__printf(g, "%s/%s", mh_suite_name(s), slug);
-    c->method = mh__strdup(g, g->op->method);
-    c->target = mh__target(g, MH__BOT_NORMAL);
-    c->description = mh__strdup(g, desc);
-    int ok = c->id && c->method && c->target && c->description;
-    ok = ok && mh_case_add_header(c, "Content-Type", g->media->media_type) == 0;
-    if (ok && g->token) {
-        char *auth = mh__printf(g, "Bearer %s", g->token);
-        ok = auth && mh_case_add_header(c, "Authorization", auth) == 0;
-        free(auth);
-    }
-    ok = ok && mh_case_add_header(c, "Accept", "application/json") == 0;
-    for (size_t i = 0; ok && i < g->param_count; i++)
-        if (strcmp(g->params[i].param->in, "header") == 0)
-            ok = mh_case_add_header(c, g->params[i].param->name, g->params[i].value) == 0;
-    if (!ok) {
-        g->oom = 1;
-        mh_case_free(c);
-        return NULL;
-    }
-    /* Random parts depend on the seed, the slug and the repetition only. */
-    mh_prng_seed(&g->rng, g->o->seed ^ mh_prng_mix(fnv1a(slug) + g->rep));
-    return c;
-}
-
-void mh__case_header(mh__gen *g, mh_case *c, const char *name, const char *value)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < c->header_count; i++) {
-        mh_header *h = &c->headers[i];
-        if (strcasecmp(h->name, name) != 0) {
-            c->headers[j++] = *h;
-            continue;
-        }
-        if (value) {
-            char *v = mh__strdup(g, value);
-            if (v) {
-                free(h->value);
-                h->value = v;
-            }
-            c->headers[j++] = *h;
-        } else {
-            free(h->name);
-            free(h->value);
-        }
-    }
-    c->header_count = j;
-}
-
-void mh__case_body(mh__gen *g, mh_case *c, char *body, size_t len)
-{
-    (void)g;
-    free(c->body);
-    c->body = body;
-    c->body_len = body ? len : 0;
-}
-
-void mh__case_json(mh__gen *g, mh_case *c, mh__body *b)
-{
-    size_t len = 0;
-    char *json = mh__body_json(g, b, &len);
-    mh__body_free(b);
-    mh__case_body(g, c, json, len);
-}
-
-/* 1 when the body is strict JSON valid against the request schema. */
-static int judge_body(const mh__gen *g, const mh_case *c)
-{
-    cJSON *t = NULL;
-    if (!c->body || mh_json_parse(c->body, c->body_len, NULL, &t, NULL) != MH_JSON_OK)
-        return 0;
-    mh_violations v = {0};
-    int valid = mh_schema_validate(g->media->schema, t, MH_DIR_REQUEST, &v) == 0;
-    mh_violations_free(&v);
-    cJSON_Delete(t);
-    return valid;
-}
-
-static void file_case(mh__gen *g, mh_case *c)
-{
-    mh_suite s = c->suite;
-    if (g->count[s] == g->cap[s]) {
-        size_t nc = g->cap[s] ? g->cap[s] * 2 : 32;
-        mh_case **l = realloc(g->list[s], nc * sizeof *l);
-        if (!l) {
-            g->oom = 1;
-            mh_case_free(c);
-            return;
-        }
-        g->list[s] = l;
-        g->cap[s] = nc;
-    }
-    g->list[s][g->count[s]++] = c;
-}
-
-void mh__case_finish(mh__gen *g, mh_case *c, mh__expect e)
-{
-    if (!c)
-        return;
-    if (g->oom) {
-        mh_case_free(c);
-        return;
-    }
-    c->body_schema_valid = judge_body(g, c);
-    if (e == MH__EXPECT_INVALID && c->body_schema_valid) {
-        mh_case_free(c); /* not malformed after all (e.g. null for a nullable property) */
-        return;
-    }
-    if (e == MH__EXPECT_VALID && !c->body_schema_valid && c->suite == MH_SUITE_BOUNDARY) {
-        /* Beyond the schema's limits: the same probe is a malformed case. */
-        const char *slash = strchr(c->id, '/');
-        char *id = mh__printf(g, "malformed%s", slash ? slash : "/");
-        if (!id) {
-            mh_case_free(c);
-            return;
-        }
-        free(c->id);
-        c->id = id;
-        c->suite = MH_SUITE_MALFORMED;
-    }
-    file_case(g, c);
-}
-
 /* ---- assembly ---- */
 
-static void free_lists(mh__gen *g)
+/* Frees the cases in list (an mh_case * array) and the list. */
+static void free_cases(mh__buf *list)
 {
-    for (int s = 0; s < MH_SUITE_COUNT; s++) {
-        for (size_t i = 0; i < g->count[s]; i++)
-            mh_case_free(g->list[s][i]);
-        free(g->list[s]);
-        g->list[s] = NULL;
-        g->count[s] = g->cap[s] = 0;
-    }
+    mh_case **c = MH__ITEMS(*list, mh_case *);
+    for (size_t i = 0; i < MH__COUNT(*list, mh_case *); i++)
+        mh_case_free(c[i]);
+    mh__buf_free(list);
 }
 
 static void free_gen(mh__gen *g)
 {
-    free_lists(g);
+    for (int s = 0; s < MH_SUITE_COUNT; s++)
+        free_cases(&g->list[s]);
     for (size_t i = 0; i < g->prop_count; i++)
         free(g->props[i].slug);
     free(g->props);
@@ -408,29 +196,26 @@ static void fix_ids(mh__gen *g, mh_case **all, size_t n)
     }
 }
 
-static int append_rep(mh__gen *g, mh_plan *out, size_t *cap)
+/* Moves this repetition's cases, suite by suite, to the end of all (an
+ * mh_case * array) and fixes their ids. Returns 0, or -1 on OOM (when the
+ * move fails the cases stay in g->list). */
+static int append_rep(mh__gen *g, mh__buf *all)
 {
-    size_t n = 0;
+    size_t bytes = 0;
     for (int s = 0; s < MH_SUITE_COUNT; s++)
-        n += g->count[s];
-    if (out->count + n > *cap) {
-        size_t nc = *cap ? *cap : 128;
-        while (nc < out->count + n)
-            nc *= 2;
-        mh_case **l = realloc(out->cases, nc * sizeof *l);
-        if (!l)
-            return -1;
-        out->cases = l;
-        *cap = nc;
-    }
-    mh_case **start = out->cases + out->count;
+        bytes += g->list[s].len;
+    size_t start = MH__COUNT(*all, mh_case *);
+    char *at = mh__buf_reserve(all, bytes);
+    if (!at)
+        return -1;
     for (int s = 0; s < MH_SUITE_COUNT; s++) {
-        if (g->count[s]) /* memcpy from a NULL list is undefined even for 0 bytes */
-            memcpy(out->cases + out->count, g->list[s], g->count[s] * sizeof *g->list[s]);
-        out->count += g->count[s];
-        g->count[s] = 0; /* moved, not freed */
+        if (g->list[s].len) /* memcpy from a NULL list is undefined even for 0 bytes */
+            memcpy(at, g->list[s].p, g->list[s].len);
+        at += g->list[s].len;
+        mh__buf_free(&g->list[s]); /* moved: the list goes, not the cases */
     }
-    fix_ids(g, start, n);
+    mh__buf_commit(all, bytes);
+    fix_ids(g, MH__ITEMS(*all, mh_case *) + start, MH__COUNT(*all, mh_case *) - start);
     return g->oom ? -1 : 0;
 }
 
@@ -469,20 +254,27 @@ static void limit_cases(mh_plan *p, size_t max)
     free(keep);
 }
 
-static int add_token(mh_plan *p, const char *t)
+/* Copies the distinct tokens of g (valid, expired, other bot; at most three,
+ * in that order) into p. Returns 0, or -1 on OOM (p owns what was copied). */
+static int copy_tokens(mh_plan *p, const mh__gen *g)
 {
-    if (!t)
+    const char *const all[] = {g->token, g->token_expired, g->token_other};
+    const char *keep[3];
+    size_t n = 0;
+    for (size_t i = 0; i < 3; i++) {
+        int dup = !all[i];
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = strcmp(keep[j], all[i]) == 0;
+        if (!dup)
+            keep[n++] = all[i];
+    }
+    if (!n)
         return 0;
-    for (size_t i = 0; i < p->token_count; i++)
-        if (strcmp(p->tokens[i], t) == 0)
-            return 0;
-    char **l = realloc(p->tokens, (p->token_count + 1) * sizeof *l);
-    if (!l)
+    if (!(p->tokens = calloc(n, sizeof *p->tokens)))
         return -1;
-    p->tokens = l;
-    if (!(l[p->token_count] = strdup(t)))
-        return -1;
-    p->token_count++;
+    for (; p->token_count < n; p->token_count++)
+        if (!(p->tokens[p->token_count] = strdup(keep[p->token_count])))
+            return -1;
     return 0;
 }
 
@@ -494,6 +286,35 @@ static void build_rep(mh__gen *g, unsigned suites)
     for (int s = 0; s <= MH_SUITE_METHODS && !g->oom; s++)
         if (suites & (1u << s))
             build[s](g);
+}
+
+/* Builds every repetition into out->cases. Returns 0, or -1 on OOM (out
+ * untouched, g->oom set). */
+static int build_all(mh__gen *g, mh_plan *out)
+{
+    const mh_gen_opts *o = g->o;
+    unsigned suites = o->suites ? o->suites : DEFAULT_SUITES;
+    size_t reps = o->repeat ? o->repeat : 1;
+    size_t first = o->first_repeat ? o->first_repeat : 1;
+    mh__buf all = MH__BUF_INIT; /* mh_case * */
+    for (g->rep = first; g->rep < first + reps && !g->oom; g->rep++) {
+        g->serial = 0;
+        build_rep(g, suites);
+        if (g->oom || append_rep(g, &all) < 0)
+            g->oom = 1;
+    }
+    if (g->oom) {
+        free_cases(&all);
+        return -1;
+    }
+    size_t n = MH__COUNT(all, mh_case *);
+    if (n == 0) {
+        mh__buf_free(&all);
+        return 0;
+    }
+    out->cases = (mh_case **)(void *)mh__gen_take(g, &all, NULL);
+    out->count = n;
+    return out->cases ? 0 : -1;
 }
 
 static mh_status check_opts(const mh_gen_opts *o, mh_error *err)
@@ -524,19 +345,9 @@ mh_status mh_gen_plan(const mh_gen_opts *o, mh_plan *out, mh_error *err)
     if ((st = setup_body(&g, err)) != MH_OK || (st = setup_params(&g, err)) != MH_OK ||
         (st = mh__tokens_init(&g, err)) != MH_OK)
         goto done;
-    unsigned suites = o->suites ? o->suites : DEFAULT_SUITES;
-    size_t reps = o->repeat ? o->repeat : 1, cap = 0;
-    size_t first = o->first_repeat ? o->first_repeat : 1;
-    for (g.rep = first; g.rep < first + reps && !g.oom; g.rep++) {
-        g.serial = 0;
-        build_rep(&g, suites);
-        if (g.oom || append_rep(&g, out, &cap) < 0)
-            g.oom = 1;
-    }
-    if (!g.oom) {
+    if (build_all(&g, out) == 0) {
         limit_cases(out, o->max_cases);
-        if (add_token(out, g.token) < 0 || add_token(out, g.token_expired) < 0 ||
-            add_token(out, g.token_other) < 0)
+        if (copy_tokens(out, &g) < 0)
             g.oom = 1;
     }
     if (g.oom)

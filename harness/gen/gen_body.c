@@ -651,7 +651,7 @@ static void large_invalid_case(mh__gen *g)
         mh__buf out = {0};
         if (t && k) {
             mh__buf_add(&out, t, len - 1); /* drop the closing brace */
-            if (b.count)
+            if (b.items.len)
                 mh__buf_add(&out, ",", 1);
             mh__buf_adds(&out, k);
             mh__buf_addf(&out, ":\"mh-%s-%lu ", g->o->run_id, ++g->serial);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "manta/json_strict.h"
+#include "util/buf.h"
 
 #define SIG_LEN 32 /* HMAC-SHA256 */
 
@@ -137,21 +138,19 @@ char *mh_jwt_mint(const char *key, size_t key_len, const char *bot_id, long long
     char *quoted = bot_id ? mh_json_quote(bot_id) : NULL;
     if (bot_id && !quoted)
         return NULL;
-    size_t cap = (quoted ? strlen(quoted) : 0) + 96;
-    char *claims = malloc(cap);
-    char *out = NULL;
-    if (claims) {
-        int k = snprintf(claims, cap, "{");
-        if (quoted)
-            k += snprintf(claims + k, cap - (size_t)k, "\"botId\":%s,", quoted);
-        k += snprintf(claims + k, cap - (size_t)k, "\"iat\":%lld", iat);
-        if (exp != 0)
-            k += snprintf(claims + k, cap - (size_t)k, ",\"exp\":%lld", exp);
-        snprintf(claims + k, cap - (size_t)k, "}");
-        out = mh_jwt_mint_raw("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", claims, key, key_len, 1);
-    }
+    mh__buf claims = MH__BUF_INIT;
+    mh__buf_adds(&claims, "{");
+    if (quoted)
+        mh__buf_addf(&claims, "\"botId\":%s,", quoted);
+    mh__buf_addf(&claims, "\"iat\":%lld", iat);
+    if (exp != 0)
+        mh__buf_addf(&claims, ",\"exp\":%lld", exp);
+    mh__buf_adds(&claims, "}");
     free(quoted);
-    free(claims);
+    char *text = mh__buf_take(&claims, NULL);
+    char *out =
+        text ? mh_jwt_mint_raw("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", text, key, key_len, 1) : NULL;
+    free(text);
     return out;
 }
 

@@ -1,22 +1,26 @@
 /* redact.c — replace secret values by placeholders (contract: redact.h).
  *
- * Each registered secret becomes up to five byte patterns: the raw value, its
+ * Each registered secret becomes up to eight byte patterns: the raw value, its
  * JSON-escaped form (mh_json_quote without the quotes), the same with '/'
- * escaped as "\/", and its percent-encoded form with upper- and lower-case
- * hex digits. Patterns are
- * kept sorted longest first. Redaction claims non-overlapping regions of the
- * input, longest pattern first, so when two secrets overlap the longer one
- * wins and no secret survives whole. Very short secrets (a few bytes) are
+ * escaped as "\/", the JSON-escaped form as other encoders write it (Go's
+ * HTML-safe \u0026 escapes; ASCII-only \u00e9 in lower- and upper-case hex),
+ * and its percent-encoded form with upper- and lower-case hex digits. The
+ * patterns live in an mh__buf (util/buf.h), kept sorted longest first.
+ * Redaction claims non-overlapping regions of the input, longest pattern
+ * first, so when two secrets overlap the longer one wins and no secret
+ * survives whole. Very short secrets (a few bytes) are
  * honoured too, but they make redaction noisy: they match ordinary text.
  */
 #define _GNU_SOURCE /* memmem */
 #include "manta/redact.h"
 
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "manta/json_strict.h"
+#include "util/buf.h"
+#include "util/utf8.h"
 
 typedef struct {
     char *bytes;
@@ -25,8 +29,7 @@ typedef struct {
 } pattern;
 
 struct mh_redactor {
-    pattern *items;
-    size_t count;
+    mh__buf items; /* pattern[], longest first */
 };
 
 typedef struct {
@@ -40,22 +43,34 @@ mh_redactor *mh_redactor_new(void)
     return calloc(1, sizeof(mh_redactor));
 }
 
+static pattern *patterns(const mh_redactor *r)
+{
+    return (pattern *)(void *)r->items.p;
+}
+
+static size_t pattern_count(const mh_redactor *r)
+{
+    return r->items.len / sizeof(pattern);
+}
+
 void mh_redactor_free(mh_redactor *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->count; i++) {
-        free(r->items[i].bytes);
-        free(r->items[i].placeholder);
+    pattern *v = patterns(r);
+    for (size_t i = 0; i < pattern_count(r); i++) {
+        free(v[i].bytes);
+        free(v[i].placeholder);
     }
-    free(r->items);
+    mh__buf_free(&r->items);
     free(r);
 }
 
 static int has_pattern(const mh_redactor *r, const char *s, size_t len)
 {
-    for (size_t i = 0; i < r->count; i++)
-        if (r->items[i].len == len && memcmp(r->items[i].bytes, s, len) == 0)
+    const pattern *v = patterns(r);
+    for (size_t i = 0; i < pattern_count(r); i++)
+        if (v[i].len == len && memcmp(v[i].bytes, s, len) == 0)
             return 1;
     return 0;
 }
@@ -66,23 +81,20 @@ static int add_pattern(mh_redactor *r, const char *s, size_t len, const char *pl
 {
     if (len == 0 || has_pattern(r, s, len))
         return 0;
-    pattern *items = realloc(r->items, (r->count + 1) * sizeof *items);
-    if (!items)
-        return -1;
-    r->items = items;
     pattern p = {malloc(len), len, strdup(placeholder)};
-    if (!p.bytes || !p.placeholder) {
+    if (!p.bytes || !p.placeholder || !mh__buf_reserve(&r->items, sizeof p)) {
         free(p.bytes);
         free(p.placeholder);
         return -1;
     }
     memcpy(p.bytes, s, len);
-    size_t at = 0;
-    while (at < r->count && r->items[at].len >= len)
+    pattern *v = patterns(r); /* after the reserve: it may have moved */
+    size_t n = pattern_count(r), at = 0;
+    while (at < n && v[at].len >= len)
         at++;
-    memmove(&r->items[at + 1], &r->items[at], (r->count - at) * sizeof *items);
-    r->items[at] = p;
-    r->count++;
+    memmove(&v[at + 1], &v[at], (n - at) * sizeof *v);
+    v[at] = p;
+    mh__buf_commit(&r->items, sizeof p);
     return 0;
 }
 
@@ -126,23 +138,6 @@ static int add_solidus_escaped(mh_redactor *r, const char *s, size_t len, const 
     return rc;
 }
 
-/* Decodes one UTF-8 sequence at s (valid input assumed, as from the
- * parser); returns its length and stores the code point. */
-static size_t utf8_decode(const unsigned char *s, unsigned *cp)
-{
-    if (s[0] < 0x80 || !s[1])
-        return *cp = s[0], 1;
-    if ((s[0] & 0xE0) == 0xC0)
-        return *cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu), 2;
-    if ((s[0] & 0xF0) == 0xE0 && s[2])
-        return *cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu), 3;
-    if (s[2] && s[3])
-        return *cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
-                     (s[3] & 0x3Fu),
-               4;
-    return *cp = s[0], 1;
-}
-
 /* Other encoders' escapes of the same JSON text: Go's HTML-safe "\u0026"
  * for & < > (and U+2028/2029), and ASCII-only output ("\u00e9", surrogate
  * pairs for astral code points) in lower- and upper-case hex, as Python's
@@ -150,28 +145,34 @@ static size_t utf8_decode(const unsigned char *s, unsigned *cp)
  * 2 = ASCII upper. inner is the standard-escaped literal without quotes. */
 static int add_unicode_escaped(mh_redactor *r, const char *inner, int mode, const char *placeholder)
 {
-    size_t n = strlen(inner);
-    char *out = malloc(n * 12 + 1), *o = out;
-    if (!out)
-        return -1;
     const char *fmt = mode == 2 ? "\\u%04X" : "\\u%04x";
-    for (const unsigned char *p = (const unsigned char *)inner; *p;) {
-        unsigned cp;
-        size_t k = utf8_decode(p, &cp);
+    size_t n = strlen(inner);
+    mh__buf out = MH__BUF_INIT;
+    for (size_t i = 0; i < n;) {
+        const unsigned char *p = (const unsigned char *)inner + i;
+        uint32_t cp;
+        size_t k = mh__utf8_decode(p, n - i, &cp);
+        if (!k) { /* not UTF-8 (a secret may be any bytes): a byte of its own */
+            cp = p[0];
+            k = 1;
+        }
         int go = cp == '&' || cp == '<' || cp == '>' || cp == 0x2028 || cp == 0x2029;
         if ((mode == 0 && go) || (mode > 0 && cp >= 0x80 && cp < 0x10000)) {
-            o += sprintf(o, fmt, cp);
+            mh__buf_addf(&out, fmt, (unsigned)cp);
         } else if (mode > 0 && cp >= 0x10000) {
-            o += sprintf(o, fmt, 0xD800 + ((cp - 0x10000) >> 10));
-            o += sprintf(o, fmt, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+            mh__buf_addf(&out, fmt, (unsigned)(0xD800 + ((cp - 0x10000) >> 10)));
+            mh__buf_addf(&out, fmt, (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
         } else {
-            memcpy(o, p, k);
-            o += k;
+            mh__buf_add(&out, p, k);
         }
-        p += k;
+        i += k;
     }
-    int rc = add_pattern(r, out, (size_t)(o - out), placeholder);
-    free(out);
+    size_t len = 0;
+    char *text = mh__buf_take(&out, &len);
+    if (!text)
+        return -1;
+    int rc = add_pattern(r, text, len, placeholder);
+    free(text);
     return rc;
 }
 
@@ -235,44 +236,42 @@ static int by_start(const void *a, const void *b)
 }
 
 /* Finds every region to replace: longest patterns claim bytes first. Returns
- * the number of regions in *out (caller frees), or -1 on OOM. */
+ * the number of regions in *out (caller frees; NULL when there are none), or
+ * -1 on OOM. */
 static long claim_regions(const mh_redactor *r, const char *s, size_t len, region **out)
 {
     *out = NULL;
     unsigned char *taken = calloc(len / 8 + 1, 1);
     if (!taken)
         return -1;
-    region *regs = NULL;
-    size_t n = 0, cap = 0;
-    for (size_t i = 0; i < r->count; i++) {
-        const pattern *p = &r->items[i];
+    mh__buf regs = MH__BUF_INIT; /* region[] */
+    const pattern *v = patterns(r);
+    for (size_t i = 0; i < pattern_count(r) && !regs.failed; i++) {
+        const pattern *p = &v[i];
         size_t from = 0;
         const char *hit;
-        while ((hit = find(s, len, p, from)) != NULL) {
+        while (!regs.failed && (hit = find(s, len, p, from)) != NULL) {
             size_t at = (size_t)(hit - s);
             if (!range_free(taken, at, p->len)) {
                 from = at + 1;
                 continue;
             }
-            if (n == cap) {
-                cap = cap ? cap * 2 : 8;
-                region *nr = realloc(regs, cap * sizeof *nr);
-                if (!nr) {
-                    free(regs);
-                    free(taken);
-                    return -1;
-                }
-                regs = nr;
-            }
-            regs[n++] = (region){at, p->len, p->placeholder};
+            region rg = {at, p->len, p->placeholder};
+            mh__buf_add(&regs, &rg, sizeof rg);
             range_take(taken, at, p->len);
             from = at + p->len;
         }
     }
     free(taken);
+    size_t n = regs.len / sizeof(region);
+    if (regs.failed || n == 0) {
+        int failed = regs.failed;
+        mh__buf_free(&regs);
+        return failed ? -1 : 0;
+    }
     if (n > 1)
-        qsort(regs, n, sizeof *regs, by_start);
-    *out = regs;
+        qsort(regs.p, n, sizeof(region), by_start);
+    *out = (region *)(void *)mh__buf_take(&regs, NULL);
     return (long)n;
 }
 
@@ -298,7 +297,7 @@ char *mh_redact_len(const mh_redactor *r, const char *s, size_t len, size_t *out
         len = 0;
     if (out_len)
         *out_len = len;
-    if (!r || r->count == 0 || len == 0)
+    if (!r || pattern_count(r) == 0 || len == 0)
         return copy_plain(s, len);
     region *regs;
     long n = claim_regions(r, s, len, &regs);
@@ -332,10 +331,11 @@ int mh_redact_contains(const mh_redactor *r, const char *s, size_t len, const ch
 {
     if (!r || !s)
         return 0;
-    for (size_t i = 0; i < r->count; i++) {
-        if (find(s, len, &r->items[i], 0)) {
+    const pattern *v = patterns(r);
+    for (size_t i = 0; i < pattern_count(r); i++) {
+        if (find(s, len, &v[i], 0)) {
             if (which)
-                *which = r->items[i].placeholder;
+                *which = v[i].placeholder;
             return 1;
         }
     }

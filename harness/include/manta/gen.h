@@ -6,10 +6,11 @@
  * knows the Manta operation: every property and parameter is found by walking
  * the request schema (mh_schema_source / mh_spec_deref), with these rules:
  *
- * - Credential properties: top-level string properties of the request body
- *   whose name matches /secret|password|passwd|token|api_?key|credential/i.
- *   They carry opts->secret everywhere except the auth case that sends a wrong
- *   value (secret + "-wrong").
+ * - Credential properties: string properties of the request body whose name
+ *   is credential-like by mh_credential_name (manta/credential.h: the one
+ *   rule, shared with the reference server). Top-level ones carry
+ *   opts->secret everywhere except the auth case that sends a wrong value
+ *   (secret + "-wrong"); required nested ones carry opts->secret too.
  * - Name-like properties: required top-level string properties that are not
  *   credentials and have no enum, format or pattern. They carry unique values
  *   "mh-<run_id>-<n>" (plus a suite-specific payload), n counting up through
@@ -94,8 +95,5 @@ void mh_plan_free(mh_plan *p);
 /* 8 lowercase hex characters from /dev/urandom (time ^ pid when it cannot be
  * read). Caller frees; NULL on OOM. */
 char *mh_gen_new_run_id(void);
-
-/* 1 when a property name looks like a credential (the rule above). */
-int mh_gen_is_credential_name(const char *name);
 
 #endif
