@@ -38,11 +38,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static int response_check_named(const char *check)
+static int response_check(mh_check_id id)
 {
-    return strcmp(check, "status_code_conformance") == 0 ||
-           strcmp(check, "content_type_conformance") == 0 ||
-           strcmp(check, "response_schema_conformance") == 0;
+    return id == MH_CHECK_STATUS_CODE_CONFORMANCE || id == MH_CHECK_CONTENT_TYPE_CONFORMANCE ||
+           id == MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE;
 }
 
 static void check_findings(const mh_result *r, int status)
@@ -50,11 +49,11 @@ static void check_findings(const mh_result *r, int status)
     int status_finding = 0;
     for (size_t i = 0; i < r->finding_count; i++) {
         const mh_finding *f = &r->findings[i];
-        MH_FUZZ_ASSERT(f->check && response_check_named(f->check));
-        int idx = mh_check_index(f->check);
-        MH_FUZZ_ASSERT(idx >= 0 && mh_checks[idx].severity == f->severity);
+        MH_FUZZ_ASSERT(f->check && response_check(f->check_id));
+        MH_FUZZ_ASSERT(mh_check_parse(f->check) == (int)f->check_id);
+        MH_FUZZ_ASSERT(mh_check_severity(f->check_id) == f->severity);
         MH_FUZZ_ASSERT(f->message != NULL && f->path != NULL);
-        status_finding |= strcmp(f->check, "status_code_conformance") == 0;
+        status_finding |= f->check_id == MH_CHECK_STATUS_CODE_CONFORMANCE;
     }
     if (!mh_operation_response(op, status))
         MH_FUZZ_ASSERT(status_finding);

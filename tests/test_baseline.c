@@ -53,10 +53,9 @@ static void mk_result(mh_result *r, const char *id, mh_outcome o)
     r->outcome = o;
 }
 
-static void add(mh_result *r, const char *check, mh_severity sev, const char *path)
+static void add(mh_result *r, mh_check_id check, const char *path)
 {
-    ck_assert_int_eq(mh_result_add_finding(r, check, sev, path, "message %zu", r->finding_count),
-                     0);
+    ck_assert_int_eq(mh_result_add_finding(r, check, path, "message %zu", r->finding_count), 0);
 }
 
 static void clear_all(mh_result *rs, size_t n)
@@ -69,11 +68,11 @@ START_TEST(baseline_write_reload_sorted_unique)
 {
     mh_result rs[3];
     mk_result(&rs[0], "valid/b", MH_OUTCOME_FAILED);
-    add(&rs[0], "response_schema_conformance", MH_SEV_ERROR, "/message");
-    add(&rs[0], "response_schema_conformance", MH_SEV_ERROR, "/success"); /* same entry */
-    add(&rs[0], "content_type_conformance", MH_SEV_ERROR, "");
+    add(&rs[0], MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "/message");
+    add(&rs[0], MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "/success"); /* same entry */
+    add(&rs[0], MH_CHECK_CONTENT_TYPE_CONFORMANCE, "");
     mk_result(&rs[1], "methods/get", MH_OUTCOME_WARNING);
-    add(&rs[1], "unsupported_method", MH_SEV_WARNING, "");
+    add(&rs[1], MH_CHECK_UNSUPPORTED_METHOD, "");
     mk_result(&rs[2], "valid/a", MH_OUTCOME_PASSED);
     char path[256];
     in_tmp(path, sizeof path, "baseline.json");
@@ -149,12 +148,12 @@ START_TEST(baseline_apply_marks_known_new_and_fixed)
     ck_assert_uint_eq(b->count, 4);
     mh_result rs[4];
     mk_result(&rs[0], "a/still", MH_OUTCOME_FAILED);
-    add(&rs[0], "negative_data_rejection", MH_SEV_ERROR, "");
-    add(&rs[0], "success_flag_consistency", MH_SEV_WARNING, "");  /* new warning */
+    add(&rs[0], MH_CHECK_NEGATIVE_DATA_REJECTION, "");
+    add(&rs[0], MH_CHECK_SUCCESS_FLAG_CONSISTENCY, "");           /* new warning */
     mk_result(&rs[1], "b/gone", MH_OUTCOME_PASSED);               /* fixed */
     mk_result(&rs[2], "d/rate-limited", MH_OUTCOME_INCONCLUSIVE); /* proves nothing */
     mk_result(&rs[3], "e/new", MH_OUTCOME_FAILED);
-    add(&rs[3], "status_code_conformance", MH_SEV_ERROR, "");
+    add(&rs[3], MH_CHECK_STATUS_CODE_CONFORMANCE, "");
 
     mh_baseline_diff d;
     ck_assert_int_eq(mh_baseline_apply(b, rs, 4, &d, &err), MH_OK);
@@ -191,7 +190,7 @@ START_TEST(baseline_outcome_without_baseline_is_plain_rule)
 {
     mh_result r;
     mk_result(&r, "x/y", MH_OUTCOME_FAILED);
-    add(&r, "not_a_server_error", MH_SEV_ERROR, "");
+    add(&r, MH_CHECK_NOT_A_SERVER_ERROR, "");
     ck_assert_int_eq(mh_baseline_outcome_failed(&r), 1);
     mh_baseline_diff d;
     mh_error err;
@@ -235,6 +234,10 @@ START_TEST(baseline_load_wrong_shape_names_member)
          "/findings/0"},
         {"{\"tool\":\"manta-harness\",\"version\":1,\"findings\":[{\"case\":\"a\",\"check\":1}]}",
          "/findings/0"},
+        /* A misspelt check would silently never match: it is an error. */
+        {"{\"tool\":\"manta-harness\",\"version\":1,\"findings\":[{\"case\":\"a\",\"check\":"
+         "\"ignored_auth\"},{\"case\":\"b\",\"check\":\"ignored_ath\"}]}",
+         "/findings/1/check"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mh_baseline *b = NULL;
@@ -252,6 +255,21 @@ START_TEST(baseline_load_wrong_shape_names_member)
 }
 END_TEST
 
+/* A check the catalogue lacks is a located shape error naming it. */
+START_TEST(baseline_load_unknown_check_named)
+{
+    static const char text[] = "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+                               "{\"case\":\"a\",\"check\":\"ignored_ath\"}]}";
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_parse(text, sizeof text - 1, "b.json", &b, &err), MH_ERR_JSON);
+    ck_assert_ptr_null(b);
+    ck_assert_str_eq(err.pointer, "/findings/0/check");
+    ck_assert_ptr_nonnull(strstr(err.message, "\"ignored_ath\""));
+    ck_assert_ptr_nonnull(strstr(err.message, "not a manta-harness baseline"));
+}
+END_TEST
+
 /* The JSON report shows new/known/fixed and marks known findings. */
 START_TEST(baseline_json_report_has_section_and_known_flags)
 {
@@ -260,9 +278,9 @@ START_TEST(baseline_json_report_has_section_and_known_flags)
     ck_assert_int_eq(mh_baseline_parse(listed, strlen(listed), "t", &b, &err), MH_OK);
     mh_result rs[2];
     mk_result(&rs[0], "a/still", MH_OUTCOME_FAILED);
-    add(&rs[0], "negative_data_rejection", MH_SEV_ERROR, "");
+    add(&rs[0], MH_CHECK_NEGATIVE_DATA_REJECTION, "");
     mk_result(&rs[1], "b/gone", MH_OUTCOME_PASSED);
-    add(&rs[1], "status_code_conformance", MH_SEV_ERROR, "");
+    add(&rs[1], MH_CHECK_STATUS_CODE_CONFORMANCE, "");
     rs[1].outcome = MH_OUTCOME_FAILED;
     mh_baseline_diff d;
     ck_assert_int_eq(mh_baseline_apply(b, rs, 2, &d, &err), MH_OK);
@@ -482,6 +500,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, baseline_outcome_without_baseline_is_plain_rule);
     tcase_add_test(tc, baseline_load_malformed_gives_line_and_column);
     tcase_add_test(tc, baseline_load_wrong_shape_names_member);
+    tcase_add_test(tc, baseline_load_unknown_check_named);
     tcase_add_test(tc, baseline_json_report_has_section_and_known_flags);
     suite_add_tcase(s, tc);
     TCase *e2e = tcase_create("run");

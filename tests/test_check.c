@@ -242,9 +242,11 @@ static void assert_findings_sane(const mh_result *r, const char *name)
 {
     for (size_t i = 0; i < r->finding_count; i++) {
         const mh_finding *f = &r->findings[i];
-        int idx = mh_check_index(f->check);
+        int idx = mh_check_parse(f->check);
         ck_assert_msg(idx >= 0, "%s: unknown check %s", name, f->check);
-        ck_assert_msg(f->severity == mh_checks[idx].severity, "%s: severity of %s", name, f->check);
+        ck_assert_msg(idx == (int)f->check_id, "%s: check_id of %s", name, f->check);
+        ck_assert_msg(f->severity == mh_check_severity(f->check_id), "%s: severity of %s", name,
+                      f->check);
         ck_assert_ptr_nonnull(f->message);
         ck_assert_msg(f->message[0] != '\0', "%s: empty message", name);
         ck_assert_msg(!strstr(f->message, SECRET) && !strstr(f->message, TOKEN),
@@ -299,9 +301,9 @@ START_TEST(check_disabled_never_fires)
 {
     unsigned long long only_status = 0, all_but_ct = 0;
     ck_assert_int_eq(mh_check_parse_list("status_code_conformance", &only_status, NULL), MH_OK);
-    for (size_t i = 0; i < mh_check_count; i++)
-        if (strcmp(mh_checks[i].name, "content_type_conformance") != 0)
-            all_but_ct |= 1ULL << i;
+    for (int i = 0; i < MH_CHECK_COUNT; i++)
+        if (i != MH_CHECK_CONTENT_TYPE_CONFORMANCE)
+            all_but_ct |= MH_CHECK_BIT(i);
     ck_assert_uint_eq(run_masked(find_row("valid-200-html"), all_but_ct, 1000), 0);
     ck_assert_uint_eq(run_masked(find_row("valid-200-html"), 0, 1000), 1);
     ck_assert_uint_eq(run_masked(find_row("valid-500"), only_status, 1000), 0);
@@ -313,17 +315,106 @@ START_TEST(check_disabled_never_fires)
 }
 END_TEST
 
+/* The catalogue is DESIGN.md's table: these names, this order (the JSON
+ * report's by_check order and the SARIF rule order), these severities. */
+START_TEST(check_catalogue_names_severities_in_design_order)
+{
+    static const struct {
+        const char *name;
+        mh_severity sev;
+        int security;
+    } want[] = {
+        {"not_a_server_error", MH_SEV_ERROR, 1},
+        {"status_code_conformance", MH_SEV_ERROR, 0},
+        {"content_type_conformance", MH_SEV_ERROR, 0},
+        {"response_schema_conformance", MH_SEV_ERROR, 0},
+        {"negative_data_rejection", MH_SEV_ERROR, 0},
+        {"positive_data_acceptance", MH_SEV_ERROR, 0},
+        {"ignored_auth", MH_SEV_ERROR, 1},
+        {"sensitive_data_exposure", MH_SEV_ERROR, 1},
+        {"transport_error", MH_SEV_ERROR, 1},
+        {"max_response_time", MH_SEV_ERROR, 0},
+        {"success_flag_consistency", MH_SEV_WARNING, 0},
+        {"unsupported_method", MH_SEV_WARNING, 0},
+        {"allow_header_conformance", MH_SEV_WARNING, 0},
+    };
+    ck_assert_int_eq(MH_CHECK_COUNT, (int)(sizeof want / sizeof want[0]));
+    ck_assert_uint_eq(mh_check_count, MH_CHECK_COUNT);
+    for (int i = 0; i < MH_CHECK_COUNT; i++) {
+        mh_check_id id = (mh_check_id)i;
+        ck_assert_str_eq(mh_check_name(id), want[i].name);
+        ck_assert_str_eq(mh_checks[i].name, want[i].name);
+        ck_assert_int_eq(mh_check_severity(id), want[i].sev);
+        ck_assert_int_eq(mh_check_is_security(id), want[i].security);
+        ck_assert_int_eq(mh_check_parse(want[i].name), i);
+        ck_assert_msg(*mh_check_description(id), "%s: no description", want[i].name);
+        ck_assert_msg(*mh_check_sarif_text(id), "%s: no SARIF text", want[i].name);
+    }
+    ck_assert_int_eq(MH_CHECK_TRANSPORT_ERROR, 8);
+}
+END_TEST
+
+START_TEST(check_catalogue_unknown_ids_and_names)
+{
+    ck_assert_int_eq(mh_check_parse("nope"), -1);
+    ck_assert_int_eq(mh_check_parse(NULL), -1);
+    ck_assert_int_eq(mh_check_parse("Ignored_Auth"), -1); /* names are exact */
+    ck_assert_int_eq(mh_check_parse("ignored_auth "), -1);
+    ck_assert_str_eq(mh_check_name(MH_CHECK_COUNT), "unknown");
+    ck_assert_str_eq(mh_check_name((mh_check_id)-1), "unknown");
+    ck_assert_int_eq(mh_check_severity(MH_CHECK_COUNT), MH_SEV_ERROR);
+    ck_assert_str_eq(mh_check_description(MH_CHECK_COUNT), "");
+    ck_assert_str_eq(mh_check_sarif_text(MH_CHECK_COUNT), "");
+    ck_assert_int_eq(mh_check_is_security(MH_CHECK_COUNT), 0);
+    ck_assert_int_eq(mh_check_enabled(0, MH_CHECK_COUNT), 0);
+    ck_assert_int_eq(mh_check_enabled(0, MH_CHECK_IGNORED_AUTH), 1);
+    ck_assert_int_eq(mh_check_enabled(MH_CHECK_BIT(MH_CHECK_IGNORED_AUTH), MH_CHECK_IGNORED_AUTH),
+                     1);
+    ck_assert_int_eq(
+        mh_check_enabled(MH_CHECK_BIT(MH_CHECK_IGNORED_AUTH), MH_CHECK_TRANSPORT_ERROR), 0);
+}
+END_TEST
+
+/* A finding by id takes name and severity from the catalogue; a finding
+ * by name (a stored report read back) keeps an unknown name as is. */
+START_TEST(check_finding_by_id_and_by_name)
+{
+    mh_result r;
+    memset(&r, 0, sizeof r);
+    ck_assert_int_eq(mh_result_add_finding(&r, MH_CHECK_UNSUPPORTED_METHOD, NULL, "got %d", 200),
+                     0);
+    ck_assert_int_eq(r.findings[0].check_id, MH_CHECK_UNSUPPORTED_METHOD);
+    ck_assert_ptr_eq(r.findings[0].check, mh_check_name(MH_CHECK_UNSUPPORTED_METHOD));
+    ck_assert_int_eq(r.findings[0].severity, MH_SEV_WARNING);
+    ck_assert_str_eq(r.findings[0].message, "got 200");
+    ck_assert_str_eq(r.findings[0].path, "");
+    char known[] = "ignored_auth", other[] = "custom_future_check";
+    ck_assert_int_eq(mh_result_add_finding_named(&r, known, MH_SEV_WARNING, "/p", "m"), 0);
+    ck_assert_int_eq(r.findings[1].check_id, MH_CHECK_IGNORED_AUTH);
+    ck_assert_ptr_eq(r.findings[1].check, mh_check_name(MH_CHECK_IGNORED_AUTH)); /* static */
+    ck_assert_int_eq(r.findings[1].severity, MH_SEV_WARNING); /* the stored severity */
+    ck_assert_int_eq(mh_result_add_finding_named(&r, other, MH_SEV_ERROR, NULL, NULL), 0);
+    ck_assert_int_eq(r.findings[2].check_id, MH_CHECK_COUNT);
+    ck_assert_ptr_eq(r.findings[2].check, other); /* borrowed */
+    ck_assert_str_eq(r.findings[2].message, "");
+    char longmsg[3000];
+    memset(longmsg, 'x', sizeof longmsg - 1);
+    longmsg[sizeof longmsg - 1] = '\0';
+    ck_assert_int_eq(mh_result_add_finding_named(&r, known, MH_SEV_ERROR, "", longmsg), 0);
+    ck_assert_uint_eq(strlen(r.findings[3].message), 1023); /* like live messages */
+    mh_result_clear(&r);
+}
+END_TEST
+
 START_TEST(check_parse_list_known_and_unknown)
 {
     unsigned long long m = 0;
     ck_assert_int_eq(mh_check_parse_list("not_a_server_error, ignored_auth", &m, NULL), MH_OK);
-    ck_assert_uint_eq(m, (1ULL << mh_check_index("not_a_server_error")) |
-                             (1ULL << mh_check_index("ignored_auth")));
-    ck_assert_int_eq(mh_check_index("not_a_server_error"), 0);
-    ck_assert_int_eq(mh_check_index("nope"), -1);
-    for (size_t i = 0; i < mh_check_count; i++) {
-        ck_assert_int_eq(mh_check_parse_list(mh_checks[i].name, &m, NULL), MH_OK);
-        ck_assert_uint_eq(m, 1ULL << i);
+    ck_assert_uint_eq(m, MH_CHECK_BIT(MH_CHECK_NOT_A_SERVER_ERROR) |
+                             MH_CHECK_BIT(MH_CHECK_IGNORED_AUTH));
+    for (int i = 0; i < MH_CHECK_COUNT; i++) {
+        ck_assert_int_eq(mh_check_parse_list(mh_check_name((mh_check_id)i), &m, NULL), MH_OK);
+        ck_assert_uint_eq(m, MH_CHECK_BIT(i));
     }
     mh_error err;
     mh_error_clear(&err);
@@ -593,6 +684,9 @@ static Suite *make_suite(void)
     tcase_add_loop_test(t, check_table_rows_match, 0, (int)(sizeof rows / sizeof rows[0]));
     tcase_add_test(t, check_disabled_never_fires);
     tcase_add_test(t, check_parse_list_known_and_unknown);
+    tcase_add_test(t, check_catalogue_names_severities_in_design_order);
+    tcase_add_test(t, check_catalogue_unknown_ids_and_names);
+    tcase_add_test(t, check_finding_by_id_and_by_name);
     tcase_add_test(t, check_schema_pointer_in_path);
     tcase_add_test(t, check_strict_json_rule_named);
     tcase_add_test(t, check_deep_nesting_rejected);

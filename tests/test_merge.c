@@ -66,7 +66,7 @@ static void setup(void)
     mk(0, "valid/ascii", MH_SUITE_VALID, MH_OUTCOME_PASSED, 200,
        "{\"name\":\"a\",\"secret\":\"" SECRET "\"}");
     mk(1, "malformed/name-missing", MH_SUITE_MALFORMED, MH_OUTCOME_FAILED, 200, "{}");
-    mh_result_add_finding(&rs[1], "negative_data_rejection", MH_SEV_ERROR, "", "got 200");
+    mh_result_add_finding(&rs[1], MH_CHECK_NEGATIVE_DATA_REJECTION, "", "got 200");
     mk(2, "boundary/nul", MH_SUITE_BOUNDARY, MH_OUTCOME_PASSED, 403, "x");
     static const char nul_body[] = "{\"name\":\"a\0b\"}"; /* a real NUL byte */
     free(rs[2].kase->body);
@@ -74,14 +74,13 @@ static void setup(void)
     memcpy(rs[2].kase->body, nul_body, sizeof nul_body);
     rs[2].kase->body_len = sizeof nul_body - 1;
     mk(3, "auth/no-token", MH_SUITE_AUTH, MH_OUTCOME_FAILED, 200, "{\"name\":\"b\"}");
-    mh_result_add_finding(&rs[3], "ignored_auth", MH_SEV_ERROR, "", "accepted");
-    mh_result_add_finding(&rs[3], "response_schema_conformance", MH_SEV_ERROR, "/message",
-                          "required");
+    mh_result_add_finding(&rs[3], MH_CHECK_IGNORED_AUTH, "", "accepted");
+    mh_result_add_finding(&rs[3], MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "/message", "required");
     mk(4, "methods/get", MH_SUITE_METHODS, MH_OUTCOME_WARNING, 200, NULL);
-    mh_result_add_finding(&rs[4], "unsupported_method", MH_SEV_WARNING, "", "GET got 200");
+    mh_result_add_finding(&rs[4], MH_CHECK_UNSUPPORTED_METHOD, "", "GET got 200");
     mk(5, "valid/cjk", MH_SUITE_VALID, MH_OUTCOME_INCONCLUSIVE, 429, "{\"name\":\"\xe4\xb8\xad\"}");
     mk(6, "boundary/long", MH_SUITE_BOUNDARY, MH_OUTCOME_FAILED, 0, "{\"name\":\"xxxxxxxx\"}");
-    mh_result_add_finding(&rs[6], "transport_error", MH_SEV_ERROR, "", "timeout");
+    mh_result_add_finding(&rs[6], MH_CHECK_TRANSPORT_ERROR, "", "timeout");
 }
 
 static void teardown(void)

@@ -116,9 +116,8 @@ static void setup(void)
                         "{\"name\":1}", 10);
     json_auth(r[1].kase);
     answer_text(&r[1], 200, "application/json", "{\"errResponse\":{\"code\":\"x\"}}", 2.5);
-    mh_result_add_finding(&r[1], "negative_data_rejection", MH_SEV_ERROR, "",
-                          "a malformed case got 200");
-    mh_result_add_finding(&r[1], "response_schema_conformance", MH_SEV_ERROR, "/errResponse/code",
+    mh_result_add_finding(&r[1], MH_CHECK_NEGATIVE_DATA_REJECTION, "", "a malformed case got 200");
+    mh_result_add_finding(&r[1], MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "/errResponse/code",
                           "expected integer, got string");
     r[1].outcome = MH_OUTCOME_FAILED;
 
@@ -126,8 +125,7 @@ static void setup(void)
     r[2].kase = mk_case("methods/get", MH_SUITE_METHODS, "GET", q, NULL, 0);
     mh_case_add_header(r[2].kase, "Authorization", "Bearer " TOKEN);
     answer_text(&r[2], 200, "application/json", "{}", 0.7);
-    mh_result_add_finding(&r[2], "unsupported_method", MH_SEV_WARNING, "",
-                          "GET got 200 & <b>no</b> 405");
+    mh_result_add_finding(&r[2], MH_CHECK_UNSUPPORTED_METHOD, "", "GET got 200 & <b>no</b> 405");
     r[2].outcome = MH_OUTCOME_WARNING;
 
     /* 3: inconclusive (still 429). */
@@ -144,7 +142,7 @@ static void setup(void)
     r[4].exchange.error = MH_XFER_RESET;
     r[4].exchange.error_text = strdup("Connection reset by peer");
     r[4].exchange.attempts = 1;
-    mh_result_add_finding(&r[4], "transport_error", MH_SEV_ERROR, "", "reset: no answer");
+    mh_result_add_finding(&r[4], MH_CHECK_TRANSPORT_ERROR, "", "reset: no answer");
     r[4].outcome = MH_OUTCOME_FAILED;
 
     /* 5: binary body without Content-Type; the answer leaks every secret. */
@@ -152,7 +150,7 @@ static void setup(void)
         mk_case("boundary/binary", MH_SUITE_BOUNDARY, "POST", q, bin_body, sizeof bin_body - 1);
     mh_case_add_header(r[5].kase, "Authorization", "Bearer " TOKEN);
     answer(&r[5], 200, "text/html", leak_body, sizeof leak_body - 1, 12.0);
-    mh_result_add_finding(&r[5], "sensitive_data_exposure", MH_SEV_ERROR, "",
+    mh_result_add_finding(&r[5], MH_CHECK_SENSITIVE_DATA_EXPOSURE, "",
                           "the answer contains " SECRET " <script>");
     r[5].outcome = MH_OUTCOME_FAILED;
 

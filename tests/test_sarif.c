@@ -47,15 +47,16 @@ static void setup(void)
     red = mh_redactor_new();
     ck_assert_int_eq(mh_redactor_add(red, SECRET, "$MANTA_SECRET"), 0);
     mk(&rs[0], "malformed/name-wrong-type-number", &op, MH_OUTCOME_FAILED);
-    mh_result_add_finding(&rs[0], "negative_data_rejection", MH_SEV_ERROR, "",
+    mh_result_add_finding(&rs[0], MH_CHECK_NEGATIVE_DATA_REJECTION, "",
                           "expected 4xx, got 200 echoing " SECRET);
-    mh_result_add_finding(&rs[0], "response_schema_conformance", MH_SEV_ERROR, "/message",
+    mh_result_add_finding(&rs[0], MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "/message",
                           "required property missing \xff(invalid utf-8)");
     mk(&rs[1], "auth/no-authorization", &op, MH_OUTCOME_FAILED);
-    mh_result_add_finding(&rs[1], "ignored_auth", MH_SEV_ERROR, "", "accepted without a token");
+    mh_result_add_finding(&rs[1], MH_CHECK_IGNORED_AUTH, "", "accepted without a token");
     mk(&rs[2], "methods/get", &op_unknown_line, MH_OUTCOME_WARNING);
-    mh_result_add_finding(&rs[2], "unsupported_method", MH_SEV_WARNING, "", "GET got 200");
-    mh_result_add_finding(&rs[2], "custom_future_check", MH_SEV_WARNING, "", "not in the table");
+    mh_result_add_finding(&rs[2], MH_CHECK_UNSUPPORTED_METHOD, "", "GET got 200");
+    mh_result_add_finding_named(&rs[2], "custom_future_check", MH_SEV_WARNING, "",
+                                "not in the table");
     mk(&rs[3], "valid/ascii", &op, MH_OUTCOME_PASSED);
 }
 

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -902,7 +903,7 @@ END_TEST
 static void *raise_stop(void *arg)
 {
     usleep(200 * 1000);
-    *(volatile int *)arg = 1;
+    *(volatile sig_atomic_t *)arg = 1;
     return NULL;
 }
 
@@ -917,7 +918,7 @@ START_TEST(transport_stop_flag_interrupts)
     mh_case **cs = make_cases(N);
     collect col;
     collect_init(&col, N);
-    volatile int stop = 0;
+    volatile sig_atomic_t stop = 0;
     pthread_t th;
     ck_assert_int_eq(pthread_create(&th, NULL, raise_stop, (void *)&stop), 0);
     mh_error err;
@@ -1008,7 +1009,7 @@ START_TEST(transport_stop_during_retry_wait)
     mh_case **cs = make_cases(1);
     collect col;
     collect_init(&col, 1);
-    volatile int stop = 0;
+    volatile sig_atomic_t stop = 0;
     pthread_t th;
     ck_assert_int_eq(pthread_create(&th, NULL, raise_stop, (void *)&stop), 0);
     mh_error err;

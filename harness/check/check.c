@@ -13,20 +13,13 @@
 /* Schema findings listed per body before the rest are only counted. */
 #define MAX_SCHEMA_FINDINGS 100
 
-int mh_check_index(const char *name)
-{
-    for (size_t i = 0; name && i < mh_check_count; i++)
-        if (strcmp(mh_checks[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
+_Static_assert(MH_CHECK_COUNT <= 64, "a check mask has 64 bits");
 
-int mh_check_enabled(unsigned long long mask, const char *name)
+int mh_check_enabled(unsigned long long mask, mh_check_id id)
 {
-    int i = mh_check_index(name);
-    if (i < 0)
+    if ((unsigned)id >= MH_CHECK_COUNT)
         return 0;
-    return mask == 0 || (mask & (1ULL << i)) != 0;
+    return mask == 0 || (mask & MH_CHECK_BIT(id)) != 0;
 }
 
 /* "a, b, c" of every check name, truncated to fit n. */
@@ -34,8 +27,9 @@ static void known_checks(char *buf, size_t n)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < mh_check_count && used < n; i++)
-        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", mh_checks[i].name);
+    for (int i = 0; i < MH_CHECK_COUNT && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+                                 mh_check_name((mh_check_id)i));
 }
 
 mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_error *err)
@@ -59,7 +53,7 @@ mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_err
         if (n < sizeof name) {
             memcpy(name, start, n);
             name[n] = '\0';
-            i = mh_check_index(name);
+            i = mh_check_parse(name);
         }
         if (i < 0) {
             char known[400];
@@ -67,7 +61,7 @@ mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_err
             return mh_error_set(err, MH_ERR_USAGE, "--checks: unknown check '%.*s' (known: %s)",
                                 (int)(n > 64 ? 64 : n), start, known);
         }
-        m |= 1ULL << i;
+        m |= MH_CHECK_BIT(i);
     }
     if (m == 0)
         return mh_error_set(err, MH_ERR_USAGE, "--checks: empty list of checks");
@@ -75,23 +69,21 @@ mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_err
     return MH_OK;
 }
 
-/* Appends a finding for check `name` when it is enabled; the severity comes
- * from mh_checks[] so it can never disagree with the table. */
-static void add(mh_result *r, unsigned long long enabled, const char *name, const char *path,
+/* Appends a finding of check id when it is enabled; name and severity come
+ * from the catalogue, so they can never disagree with it. */
+static void add(mh_result *r, unsigned long long enabled, mh_check_id id, const char *path,
                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void add(mh_result *r, unsigned long long enabled, const char *name, const char *path,
+static void add(mh_result *r, unsigned long long enabled, mh_check_id id, const char *path,
                 const char *fmt, ...)
 {
-    int i = mh_check_index(name);
-    if (i < 0 || !mh_check_enabled(enabled, name))
+    if (!mh_check_enabled(enabled, id))
         return;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    /* mh_checks[i].name is static: findings may borrow it. */
-    mh_result_add_finding(r, mh_checks[i].name, mh_checks[i].severity, path, "%s", msg);
+    mh_result_add_finding(r, id, path, "%s", msg);
 }
 
 /* Copies the media type of a Content-Type value (no parameters, trimmed)
@@ -151,7 +143,7 @@ static cJSON *parse_strict(const char *body, size_t len, unsigned long long enab
     mh_json_rule rule = mh_json_parse(body ? body : "", body ? len : 0, NULL, &tree, &je);
     if (rule == MH_JSON_OK)
         return tree;
-    add(r, enabled, "response_schema_conformance", "",
+    add(r, enabled, MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "",
         "expected strict RFC 8259 JSON, got %s at %d:%d: %s", mh_json_rule_name(rule), je.line,
         je.column, je.message);
     return NULL;
@@ -166,11 +158,11 @@ static size_t schema_findings(const mh_schema *s, const cJSON *tree, unsigned lo
      * the first ones and the count. */
     size_t shown = v.count < MAX_SCHEMA_FINDINGS ? v.count : MAX_SCHEMA_FINDINGS;
     for (size_t i = 0; i < shown; i++)
-        add(r, enabled, "response_schema_conformance", v.items[i].pointer, "%s",
+        add(r, enabled, MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, v.items[i].pointer, "%s",
             v.items[i].message);
     if (v.count > shown)
-        add(r, enabled, "response_schema_conformance", "", "%zu more schema violations not listed",
-            v.count - shown);
+        add(r, enabled, MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE, "",
+            "%zu more schema violations not listed", v.count - shown);
     mh_violations_free(&v);
     return n;
 }
@@ -192,7 +184,7 @@ static const mh_media *check_media(const mh_response *resp, int status, const ch
 {
     if (resp->media_count == 0) {
         if (body_len > 0)
-            add(r, enabled, "content_type_conformance", "",
+            add(r, enabled, MH_CHECK_CONTENT_TYPE_CONFORMANCE, "",
                 "status %d declares no content, got a body of %zu bytes (Content-Type %.100s)",
                 status, body_len, ct ? ct : "absent");
         return NULL;
@@ -200,13 +192,13 @@ static const mh_media *check_media(const mh_response *resp, int status, const ch
     char want[512];
     declared_media(resp, want, sizeof want);
     if (!ct || !*ct) {
-        add(r, enabled, "content_type_conformance", "",
+        add(r, enabled, MH_CHECK_CONTENT_TYPE_CONFORMANCE, "",
             "expected Content-Type %s for status %d, got no Content-Type", want, status);
         return NULL;
     }
     const mh_media *m = mh_response_media(resp, ct);
     if (!m)
-        add(r, enabled, "content_type_conformance", "",
+        add(r, enabled, MH_CHECK_CONTENT_TYPE_CONFORMANCE, "",
             "expected Content-Type %s for status %d, got %.200s", want, status, ct);
     return m;
 }
@@ -220,7 +212,7 @@ void mh_check_response(const mh_operation *op, int status, const char *content_t
     if (!resp) {
         char want[512];
         declared_statuses(op, want, sizeof want);
-        add(r, enabled, "status_code_conformance", "",
+        add(r, enabled, MH_CHECK_STATUS_CODE_CONFORMANCE, "",
             "expected a declared status (%s) for %s, got %d", want, op->id, status);
         return;
     }
@@ -229,7 +221,7 @@ void mh_check_response(const mh_operation *op, int status, const char *content_t
      * against that schema: a wrong media type was reported above already. */
     if (!m || !m->schema || !is_json_media(content_type))
         return;
-    if (!mh_check_enabled(enabled, "response_schema_conformance"))
+    if (!mh_check_enabled(enabled, MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE))
         return;
     mh_check_body_schema(m->schema, body, body_len, enabled, r);
 }
@@ -279,7 +271,7 @@ static void check_allow(const mh_check_opts *o, const mh_result *r, mh_result *o
         declared = op->method;
     const char *allow = mh_exchange_header(x, "Allow");
     if (!allow) {
-        add(out, o ? o->enabled : 0, "allow_header_conformance", "",
+        add(out, o ? o->enabled : 0, MH_CHECK_ALLOW_HEADER_CONFORMANCE, "",
             "expected an Allow header listing %s on a 405 answer, got none",
             declared ? declared : "the declared methods");
         return;
@@ -292,7 +284,7 @@ static void check_allow(const mh_check_opts *o, const mh_result *r, mh_result *o
             p++;
         size_t n = strcspn(p, ", ");
         if (n && !allow_lists(x, p, n)) {
-            add(out, o ? o->enabled : 0, "allow_header_conformance", "",
+            add(out, o ? o->enabled : 0, MH_CHECK_ALLOW_HEADER_CONFORMANCE, "",
                 "expected the Allow header to list %s, got \"%.200s\"", declared, allow);
             return;
         }
@@ -340,10 +332,10 @@ static void check_secrets(const mh_check_opts *o, mh_result *r)
     const char *which = NULL;
     if (x->body && (mh_redact_contains(o->secrets, x->body, x->body_len, &which) ||
                     json_strings_contain(o->secrets, x->body, x->body_len, &which)))
-        add(r, o->enabled, "sensitive_data_exposure", "",
+        add(r, o->enabled, MH_CHECK_SENSITIVE_DATA_EXPOSURE, "",
             "expected no secret in the answer, the body contains %s", which);
     if (x->reason && mh_redact_contains(o->secrets, x->reason, strlen(x->reason), &which))
-        add(r, o->enabled, "sensitive_data_exposure", "",
+        add(r, o->enabled, MH_CHECK_SENSITIVE_DATA_EXPOSURE, "",
             "expected no secret in the answer, the status line's reason phrase contains %s", which);
     int ct_seen = 0;
     for (size_t i = 0; i < x->header_count; i++) {
@@ -351,13 +343,13 @@ static void check_secrets(const mh_check_opts *o, mh_result *r)
         if (h->name && strcasecmp(h->name, "Content-Type") == 0)
             ct_seen = 1;
         if (h->value && mh_redact_contains(o->secrets, h->value, strlen(h->value), &which))
-            add(r, o->enabled, "sensitive_data_exposure", "",
+            add(r, o->enabled, MH_CHECK_SENSITIVE_DATA_EXPOSURE, "",
                 "expected no secret in the answer, header %.100s contains %s",
                 h->name ? h->name : "?", which);
     }
     if (!ct_seen && x->content_type &&
         mh_redact_contains(o->secrets, x->content_type, strlen(x->content_type), &which))
-        add(r, o->enabled, "sensitive_data_exposure", "",
+        add(r, o->enabled, MH_CHECK_SENSITIVE_DATA_EXPOSURE, "",
             "expected no secret in the answer, header Content-Type contains %s", which);
 }
 
@@ -365,7 +357,8 @@ static void check_secrets(const mh_check_opts *o, mh_result *r)
 static void check_success_flag(unsigned long long enabled, mh_result *r)
 {
     const mh_exchange *x = &r->exchange;
-    if (!mh_check_enabled(enabled, "success_flag_consistency") || !x->body || x->body_len == 0)
+    if (!mh_check_enabled(enabled, MH_CHECK_SUCCESS_FLAG_CONSISTENCY) || !x->body ||
+        x->body_len == 0)
         return;
     if (!is_json_media(x->content_type))
         return;
@@ -378,10 +371,10 @@ static void check_success_flag(unsigned long long enabled, mh_result *r)
     const cJSON *flag = mh_json_get(tree, "success");
     if (flag && cJSON_IsBool(flag)) {
         if (ok && cJSON_IsFalse(flag))
-            add(r, enabled, "success_flag_consistency", "/success",
+            add(r, enabled, MH_CHECK_SUCCESS_FLAG_CONSISTENCY, "/success",
                 "expected success: true with status %d, got false", x->status);
         else if (bad && cJSON_IsTrue(flag))
-            add(r, enabled, "success_flag_consistency", "/success",
+            add(r, enabled, MH_CHECK_SUCCESS_FLAG_CONSISTENCY, "/success",
                 "expected success: false with error status %d, got true", x->status);
     }
     cJSON_Delete(tree);
@@ -392,9 +385,9 @@ static void check_methods_suite(const mh_check_opts *o, unsigned long long en, m
     const mh_exchange *x = &r->exchange;
     const char *method = r->kase && r->kase->method ? r->kase->method : "?";
     if (is_2xx(x->status))
-        add(r, en, "unsupported_method", "",
+        add(r, en, MH_CHECK_UNSUPPORTED_METHOD, "",
             "expected an undeclared method (%.20s) to be refused, got %d", method, x->status);
-    if (x->status == 405 && mh_check_enabled(en, "allow_header_conformance"))
+    if (x->status == 405 && mh_check_enabled(en, MH_CHECK_ALLOW_HEADER_CONFORMANCE))
         check_allow(o, r, r);
 }
 
@@ -404,23 +397,23 @@ static void check_suite_expectation(const mh_case *k, unsigned long long en, mh_
     switch (k->suite) {
     case MH_SUITE_MALFORMED:
         if (is_2xx(st))
-            add(r, en, "negative_data_rejection", "",
+            add(r, en, MH_CHECK_NEGATIVE_DATA_REJECTION, "",
                 "expected a malformed request to be rejected with a 4xx, got %d", st);
         break;
     case MH_SUITE_FUZZ:
         if (is_2xx(st) && !k->body_schema_valid)
-            add(r, en, "negative_data_rejection", "",
+            add(r, en, MH_CHECK_NEGATIVE_DATA_REJECTION, "",
                 "expected a schema-invalid request to be rejected with a 4xx, got %d", st);
         break;
     case MH_SUITE_VALID:
         /* 429 was retried by the transport; still 429 means inconclusive. */
         if (!is_2xx(st) && st != 429)
-            add(r, en, "positive_data_acceptance", "",
+            add(r, en, MH_CHECK_POSITIVE_DATA_ACCEPTANCE, "",
                 "expected a valid request to be accepted with a 2xx, got %d", st);
         break;
     case MH_SUITE_AUTH:
         if (is_2xx(st))
-            add(r, en, "ignored_auth", "",
+            add(r, en, MH_CHECK_IGNORED_AUTH, "",
                 "expected a request with bad credentials to be refused, got %d", st);
         break;
     default:
@@ -476,12 +469,12 @@ static void check_exchange(const mh_check_opts *o, unsigned long long en, mh_res
     const mh_exchange *x = &r->exchange;
     const mh_case *k = r->kase;
     if (x->error != MH_XFER_OK) {
-        add(r, en, "transport_error", "", "expected a complete HTTP answer, got %s: %.300s",
+        add(r, en, MH_CHECK_TRANSPORT_ERROR, "", "expected a complete HTTP answer, got %s: %.300s",
             mh_xfer_error_name(x->error), x->error_text ? x->error_text : "no detail");
         return;
     }
     if (x->status >= 500 && x->status <= 599)
-        add(r, en, "not_a_server_error", "", "expected no server error, got %d", x->status);
+        add(r, en, MH_CHECK_NOT_A_SERVER_ERROR, "", "expected no server error, got %d", x->status);
     check_secrets(o, r);
     if (k && k->suite == MH_SUITE_METHODS) {
         check_methods_suite(o, en, r);
@@ -493,7 +486,7 @@ static void check_exchange(const mh_check_opts *o, unsigned long long en, mh_res
         check_suite_expectation(k, en, r);
     check_success_flag(en, r);
     if (o && o->max_response_time_ms > 0 && x->elapsed_ms > (double)o->max_response_time_ms)
-        add(r, en, "max_response_time", "", "expected an answer within %ld ms, took %.1f ms",
+        add(r, en, MH_CHECK_MAX_RESPONSE_TIME, "", "expected an answer within %ld ms, took %.1f ms",
             o->max_response_time_ms, x->elapsed_ms);
 }
 

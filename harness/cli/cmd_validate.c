@@ -194,10 +194,9 @@ static int judge(const options *o, const mh_spec *spec, const char *doc, size_t 
             return MH_EXIT_USAGE;
         }
         const char *ct = o->content_type ? o->content_type : "application/json";
-        unsigned long long mask = 0;
-        mh_check_parse_list("status_code_conformance,content_type_conformance,"
-                            "response_schema_conformance",
-                            &mask, NULL);
+        unsigned long long mask = MH_CHECK_BIT(MH_CHECK_STATUS_CODE_CONFORMANCE) |
+                                  MH_CHECK_BIT(MH_CHECK_CONTENT_TYPE_CONFORMANCE) |
+                                  MH_CHECK_BIT(MH_CHECK_RESPONSE_SCHEMA_CONFORMANCE);
         mh_check_response(op, o->status_code, *ct ? ct : NULL, doc, len, mask, &r);
     }
     print_findings(&r);

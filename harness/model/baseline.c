@@ -8,6 +8,7 @@
 
 #include "manta/fileio.h"
 #include "manta/json_strict.h"
+#include "util/buf.h"
 
 /* ---- entries ------------------------------------------------------------------ */
 
@@ -27,26 +28,47 @@ static void entries_free(mh_baseline_entry *v, size_t n)
     free(v);
 }
 
-/* Appends a copy of (case_id, check) to *v. Returns 0, -1 on OOM. */
-static int entries_add(mh_baseline_entry **v, size_t *n, size_t *cap, const char *case_id,
-                       const char *check)
+/* Entries are collected in an mh__buf of mh_baseline_entry, each entry
+ * owning its two strings. */
+static size_t list_count(const mh__buf *l)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        mh_baseline_entry *nv = realloc(*v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        *v = nv;
-        *cap = nc;
+    return l->len / sizeof(mh_baseline_entry);
+}
+
+/* Frees the entries of l and l's memory. */
+static void list_free(mh__buf *l)
+{
+    mh_baseline_entry *v = (mh_baseline_entry *)l->p;
+    for (size_t i = 0; v && i < list_count(l); i++) {
+        free(v[i].case_id);
+        free(v[i].check);
     }
+    mh__buf_free(l);
+}
+
+/* Appends a copy of (case_id, check) to l. Returns 0, -1 on OOM. */
+static int list_add(mh__buf *l, const char *case_id, const char *check)
+{
     mh_baseline_entry e = {strdup(case_id), strdup(check)};
-    if (!e.case_id || !e.check) {
+    if (e.case_id && e.check)
+        mh__buf_add(l, &e, sizeof e);
+    if (!e.case_id || !e.check || l->failed) {
         free(e.case_id);
         free(e.check);
         return -1;
     }
-    (*v)[(*n)++] = e;
     return 0;
+}
+
+/* Hands l's entries over: the array (NULL when empty) and its count in *n. */
+static mh_baseline_entry *list_take(mh__buf *l, size_t *n)
+{
+    *n = list_count(l);
+    if (*n == 0) {
+        mh__buf_free(l);
+        return NULL;
+    }
+    return (mh_baseline_entry *)mh__buf_take(l, NULL);
 }
 
 /* Sorts v and drops duplicates; returns the new count. */
@@ -108,23 +130,49 @@ static mh_status check_header(const cJSON *doc, const char *name, mh_error *err)
     return MH_OK;
 }
 
+/* The error of the i-th entry: not {"case": string, "check": string}, or
+ * (check non-NULL) a check that is not in the catalogue. */
+static mh_status entry_error(mh_error *err, const char *name, size_t i, const char *check)
+{
+    char ptr[64], what[160];
+    snprintf(ptr, sizeof ptr, "/findings/%zu%s", i, check ? "/check" : "");
+    if (check)
+        snprintf(what, sizeof what, "\"check\" must name a check of this version, got \"%.64s\"",
+                 check);
+    else
+        snprintf(what, sizeof what, "each finding must be {\"case\": string, \"check\": string}");
+    return shape_error(err, name, ptr, what);
+}
+
+/* Reads the "findings" entries into l (checks by their catalogue names). */
+static mh_status read_list(const cJSON *list, const char *name, mh__buf *l, mh_error *err)
+{
+    size_t i = 0;
+    for (const cJSON *it = list->child; it; it = it->next, i++) {
+        const cJSON *c = mh_json_get(it, "case"), *k = mh_json_get(it, "check");
+        if (!cJSON_IsString(c) || !cJSON_IsString(k) || !*c->valuestring || !*k->valuestring)
+            return entry_error(err, name, i, NULL);
+        int id = mh_check_parse(k->valuestring);
+        if (id < 0)
+            return entry_error(err, name, i, k->valuestring);
+        if (list_add(l, c->valuestring, mh_check_name((mh_check_id)id)) != 0)
+            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    }
+    return MH_OK;
+}
+
 static mh_status read_entries(const cJSON *doc, const char *name, mh_baseline *b, mh_error *err)
 {
     const cJSON *list = mh_json_get(doc, "findings");
     if (!cJSON_IsArray(list))
         return shape_error(err, name, "/findings", "\"findings\" must be an array");
-    size_t cap = 0, i = 0;
-    for (const cJSON *it = list->child; it; it = it->next, i++) {
-        const cJSON *c = mh_json_get(it, "case"), *k = mh_json_get(it, "check");
-        if (!cJSON_IsString(c) || !cJSON_IsString(k) || !*c->valuestring || !*k->valuestring) {
-            char ptr[64];
-            snprintf(ptr, sizeof ptr, "/findings/%zu", i);
-            return shape_error(err, name, ptr,
-                               "each finding must be {\"case\": string, \"check\": string}");
-        }
-        if (entries_add(&b->entries, &b->count, &cap, c->valuestring, k->valuestring) != 0)
-            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    mh__buf l = MH__BUF_INIT;
+    mh_status st = read_list(list, name, &l, err);
+    if (st != MH_OK) {
+        list_free(&l);
+        return st;
     }
+    b->entries = list_take(&l, &b->count);
     b->count = entries_normalize(b->entries, b->count);
     return MH_OK;
 }
@@ -179,7 +227,7 @@ mh_status mh_baseline_from_results(const mh_result *results, size_t n, mh_baseli
     mh_baseline *b = calloc(1, sizeof *b);
     if (!b)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    size_t cap = 0;
+    mh__buf l = MH__BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         const mh_result *r = &results[i];
         if (!r->kase || !r->kase->id)
@@ -187,12 +235,14 @@ mh_status mh_baseline_from_results(const mh_result *results, size_t n, mh_baseli
         for (size_t k = 0; k < r->finding_count; k++) {
             if (!r->findings[k].check)
                 continue;
-            if (entries_add(&b->entries, &b->count, &cap, r->kase->id, r->findings[k].check)) {
-                mh_baseline_free(b);
+            if (list_add(&l, r->kase->id, r->findings[k].check) != 0) {
+                list_free(&l);
+                free(b);
                 return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
             }
         }
     }
+    b->entries = list_take(&l, &b->count);
     b->count = entries_normalize(b->entries, b->count);
     *out = b;
     return MH_OK;
@@ -280,17 +330,19 @@ mh_status mh_baseline_apply(const mh_baseline *b, mh_result *results, size_t n,
             }
         }
     }
-    size_t cap = 0;
+    mh__buf fixed = MH__BUF_INIT;
     for (size_t i = 0; b && i < b->count; i++) {
         const mh_baseline_entry *e = &b->entries[i];
         const mh_result *r = concluded_case(results, n, e->case_id);
         if (!r || fires(r, e->check))
             continue;
-        if (entries_add(&diff->fixed, &diff->fixed_count, &cap, e->case_id, e->check) != 0) {
-            mh_baseline_diff_clear(diff);
+        if (list_add(&fixed, e->case_id, e->check) != 0) {
+            list_free(&fixed);
+            memset(diff, 0, sizeof *diff);
             return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
         }
     }
+    diff->fixed = list_take(&fixed, &diff->fixed_count);
     return MH_OK;
 }
 

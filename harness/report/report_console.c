@@ -5,7 +5,8 @@
  * findings each with its curl reproduction, and one final summary line.
  * Quiet prints only that line. Every string from the run is redacted; the
  * text is made printable (control bytes shown as '?') so a hostile answer
- * cannot drive the terminal.
+ * cannot drive the terminal. The progress line of a running run is here
+ * too.
  */
 #include "manta/report.h"
 #include "report_int.h"
@@ -138,10 +139,11 @@ static void tables(const con *c, const mh_summary *s)
         return;
     }
     fprintf(c->out, "\n  %-30s %-8s %8s\n", "check", "severity", "findings");
-    for (size_t i = 0; i < mh_check_count && i < MH_REPORT_MAX_CHECKS; i++)
+    for (int i = 0; i < MH_CHECK_COUNT; i++)
         if (s->by_check[i])
-            fprintf(c->out, "  %-30s %-8s %8zu\n", mh_checks[i].name,
-                    mh_checks[i].severity == MH_SEV_ERROR ? "error" : "warning", s->by_check[i]);
+            fprintf(c->out, "  %-30s %-8s %8zu\n", mh_check_name((mh_check_id)i),
+                    mh_check_severity((mh_check_id)i) == MH_SEV_ERROR ? "error" : "warning",
+                    s->by_check[i]);
     fputc('\n', c->out);
 }
 
@@ -178,10 +180,10 @@ static void show_result(const con *c, const mh_result *r, size_t *shown, size_t 
     curl_line(c, r);
 }
 
-static int has_check(const mh_result *r, const char *check)
+static int has_check(const mh_result *r, mh_check_id check)
 {
     for (size_t k = 0; k < r->finding_count; k++)
-        if (r->findings[k].check && strcmp(r->findings[k].check, check) == 0)
+        if (r->findings[k].check_id == check)
             return 1;
     return 0;
 }
@@ -198,10 +200,10 @@ static void findings(const con *c, const mh_summary *s, size_t max)
     if (!done)
         return;
     fputs("Findings:\n", c->out);
-    for (size_t j = 0; j < mh_check_count && shown < max; j++) {
+    for (int j = 0; j < MH_CHECK_COUNT && shown < max; j++) {
         for (size_t i = 0; i < n; i++) {
             const mh_result *r = &c->run->results[i];
-            if (!r->kase || done[i] || !has_check(r, mh_checks[j].name))
+            if (!r->kase || done[i] || !has_check(r, (mh_check_id)j))
                 continue;
             done[i] = 1;
             show_result(c, r, &shown, max);
@@ -255,5 +257,18 @@ void mh_report_console(const mh_run *run, const mh_console_opts *o, FILE *out)
     }
     summary_line(&c, &s);
     baseline_lines(&c, o->quiet);
+    fflush(out);
+}
+
+void mh_report_progress(FILE *out, size_t done, size_t total, size_t failed, double elapsed_ms)
+{
+    enum { WIDTH = 20 };
+    char bar[WIDTH + 1];
+    size_t fill = total ? (done >= total ? WIDTH : done * WIDTH / total) : 0;
+    for (size_t i = 0; i < WIDTH; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[WIDTH] = '\0';
+    double rate = elapsed_ms > 0 ? (double)done * 1000.0 / elapsed_ms : 0.0;
+    fprintf(out, "\r[%s] %zu/%zu cases  %zu failed  %.1f req/s   ", bar, done, total, failed, rate);
     fflush(out);
 }

@@ -99,10 +99,11 @@ static void summary(FILE *f, const mh_summary *s)
                     mh_suite_name((mh_suite)su), s->suite_cases[su], s->suite_passed[su],
                     s->suite_failed[su], s->suite_warnings[su], s->suite_inconclusive[su]);
     fputs("</table>\n<table><tr><th>check</th><th>severity</th><th>findings</th></tr>\n", f);
-    for (size_t i = 0; i < mh_check_count && i < MH_REPORT_MAX_CHECKS; i++)
+    for (int i = 0; i < MH_CHECK_COUNT; i++)
         if (s->by_check[i])
             fprintf(f, "<tr><td>%s</td><td>%s</td><td class=\"n\">%zu</td></tr>\n",
-                    mh_checks[i].name, mh_checks[i].severity == MH_SEV_ERROR ? "error" : "warning",
+                    mh_check_name((mh_check_id)i),
+                    mh_check_severity((mh_check_id)i) == MH_SEV_ERROR ? "error" : "warning",
                     s->by_check[i]);
     if (!s->findings)
         fputs("<tr><td colspan=\"3\">no findings</td></tr>\n", f);

@@ -345,10 +345,10 @@ static void json_summary(FILE *f, const mh_run *run)
     json_ms(f, run->duration_ms);
     fputs(",\"by_check\":{", f);
     int first = 1;
-    for (size_t i = 0; i < mh_check_count && i < MH_REPORT_MAX_CHECKS; i++) {
+    for (int i = 0; i < MH_CHECK_COUNT; i++) {
         if (!s.by_check[i])
             continue;
-        fprintf(f, "%s\"%s\":%zu", first ? "" : ",", mh_checks[i].name, s.by_check[i]);
+        fprintf(f, "%s\"%s\":%zu", first ? "" : ",", mh_check_name((mh_check_id)i), s.by_check[i]);
         first = 0;
     }
     fputc('}', f);

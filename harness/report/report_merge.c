@@ -189,16 +189,17 @@ static int summary_by_check(cJSON *s, const case_ref *v, size_t k)
     cJSON *bc = cJSON_AddObjectToObject(s, "by_check");
     if (!bc)
         return -1;
-    for (size_t j = 0; j < mh_check_count; j++) {
+    for (int j = 0; j < MH_CHECK_COUNT; j++) {
+        const char *name = mh_check_name((mh_check_id)j);
         size_t count = 0;
         for (size_t i = 0; i < k; i++) {
             const cJSON *fs = mh_json_get(v[i].node, "findings");
             for (const cJSON *f = cJSON_IsArray(fs) ? fs->child : NULL; f; f = f->next) {
                 const cJSON *c = mh_json_get(f, "check");
-                count += cJSON_IsString(c) && strcmp(c->valuestring, mh_checks[j].name) == 0;
+                count += cJSON_IsString(c) && strcmp(c->valuestring, name) == 0;
             }
         }
-        if (count && add_count(bc, mh_checks[j].name, count))
+        if (count && add_count(bc, name, count))
             return -1;
     }
     return 0;
@@ -597,24 +598,19 @@ static mh_status build_exchange(const cJSON *j, mh_exchange *x)
     return add_headers(mh_json_get(rsp, "headers"), &x->headers, &x->header_count, 0);
 }
 
-static const char *check_name(mh_report_model *m, const char *name, int *bad)
-{
-    for (size_t i = 0; i < mh_check_count; i++)
-        if (strcmp(mh_checks[i].name, name) == 0)
-            return mh_checks[i].name; /* static, as live findings have */
-    return keep_str(m, name, bad);
-}
-
 static mh_status build_findings(mh_report_model *m, const cJSON *j, mh_result *r)
 {
     const cJSON *fs = mh_json_get(j, "findings");
     for (const cJSON *f = cJSON_IsArray(fs) ? fs->child : NULL; f; f = f->next) {
         int bad = 0;
-        const char *check = check_name(m, str_of(f, "check") ? str_of(f, "check") : "", &bad);
+        const char *check = str_of(f, "check") ? str_of(f, "check") : "";
+        /* A name the catalogue lacks is kept by the model: the finding borrows it. */
+        if (mh_check_parse(check) < 0)
+            check = keep_str(m, check, &bad);
         const char *sev = str_of(f, "severity");
         mh_severity s = sev && strcmp(sev, "warning") == 0 ? MH_SEV_WARNING : MH_SEV_ERROR;
-        if (bad || mh_result_add_finding(r, check, s, str_of(f, "path"), "%s",
-                                         str_of(f, "message") ? str_of(f, "message") : "") != 0)
+        if (bad ||
+            mh_result_add_finding_named(r, check, s, str_of(f, "path"), str_of(f, "message")) != 0)
             return MH_ERR_NOMEM;
         r->findings[r->finding_count - 1].known = cJSON_IsTrue(mh_json_get(f, "known"));
     }

@@ -1,8 +1,9 @@
 /* report_sarif.c — SARIF 2.1.0 for code scanning (contract: report.h).
  *
- * One run, one result per finding. Rules are the checks of DESIGN.md, in
- * mh_checks[] order (so a check's ruleIndex is stable from run to run), then
- * any other check name a finding carries. Each result points at the
+ * One run, one result per finding. Rules are the checks of the catalogue
+ * (check_list.h), in its order (so a check's ruleIndex is stable from run to
+ * run) and with its rule texts, then any other check name a finding
+ * carries. Each result points at the
  * operation in the spec file: artifactLocation.uri is the spec path as given
  * (relative to the current directory when it lies under it, which is what
  * GitHub needs to map alerts onto the repository) and region.startLine the
@@ -23,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 #ifndef MH_HOMEPAGE
 #define MH_HOMEPAGE "https://github.com/manta-harness/manta-harness"
 #endif
@@ -30,78 +33,50 @@
 #define SARIF_SCHEMA                                                                               \
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
+/* One rule: a check of the catalogue, or a check name some finding carries
+ * that the catalogue lacks (a report of another version read back; id is
+ * then MH_CHECK_COUNT). The name is borrowed. */
 typedef struct {
     const char *name;
-    int security; /* tagged "security" for code scanning's security view */
-    const char *text;
-} rule_doc;
+    mh_check_id id;
+    mh_severity sev;
+} rule;
 
-static const rule_doc rule_docs[] = {
-    {"not_a_server_error", 1, "The server answered with a 5xx status."},
-    {"status_code_conformance", 0, "The status code is not declared for the operation."},
-    {"content_type_conformance", 0, "The response media type is not declared for that status."},
-    {"response_schema_conformance", 0,
-     "The response body is not strict JSON or violates the declared schema."},
-    {"negative_data_rejection", 0, "A malformed request was accepted with a 2xx status."},
-    {"positive_data_acceptance", 0, "A valid request was not accepted with a 2xx status."},
-    {"ignored_auth", 1, "A request with missing or invalid credentials was accepted."},
-    {"sensitive_data_exposure", 1,
-     "An answer contains the configured secret, the JWT key or a bearer token."},
-    {"transport_error", 1,
-     "The exchange failed: reset, timeout, TLS failure or a response over the size cap."},
-    {"max_response_time", 0, "The answer was slower than --max-response-time."},
-    {"success_flag_consistency", 0,
-     "The success flag contradicts the status (2xx with false, or an error status with true)."},
-    {"unsupported_method", 0, "An undeclared method on the path was accepted with a 2xx status."},
-    {"allow_header_conformance", 0,
-     "A 405 answer lacks an Allow header listing the declared methods."},
-};
-
-static const rule_doc *rule_doc_find(const char *name)
-{
-    for (size_t i = 0; i < sizeof rule_docs / sizeof rule_docs[0]; i++)
-        if (strcmp(rule_docs[i].name, name) == 0)
-            return &rule_docs[i];
-    return NULL;
-}
-
-/* The rule list: mh_checks[] first, then unknown check names in order of
- * first appearance. Names are borrowed. */
+/* The rule list: the catalogue first, in its order (so rule i is check i),
+ * then unknown check names in order of first appearance. */
 typedef struct {
-    const char **names;
-    mh_severity *sev;
+    rule *v;
     size_t n;
 } rule_list;
 
-static int rules_index(const rule_list *l, const char *name)
+/* The ruleIndex of a finding's check; -1 when it has none. */
+static int rules_index(const rule_list *l, mh_check_id id, const char *name)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->names[i], name) == 0)
+    if ((unsigned)id < MH_CHECK_COUNT)
+        return (int)id;
+    for (size_t i = MH_CHECK_COUNT; i < l->n; i++)
+        if (strcmp(l->v[i].name, name) == 0)
             return (int)i;
     return -1;
 }
 
 static int rules_build(const mh_run *run, rule_list *l)
 {
-    size_t cap = mh_check_count;
+    size_t cap = MH_CHECK_COUNT; /* at most every finding adds one */
     for (size_t i = 0; i < run->result_count; i++)
         cap += run->results[i].finding_count;
-    l->names = malloc((cap ? cap : 1) * sizeof *l->names);
-    l->sev = malloc((cap ? cap : 1) * sizeof *l->sev);
+    l->v = malloc(cap * sizeof *l->v);
     l->n = 0;
-    if (!l->names || !l->sev)
+    if (!l->v)
         return -1;
-    for (size_t i = 0; i < mh_check_count; i++) {
-        l->names[l->n] = mh_checks[i].name;
-        l->sev[l->n++] = mh_checks[i].severity;
-    }
+    for (int i = 0; i < MH_CHECK_COUNT; i++)
+        l->v[l->n++] = (rule){mh_check_name((mh_check_id)i), (mh_check_id)i,
+                              mh_check_severity((mh_check_id)i)};
     for (size_t i = 0; i < run->result_count; i++)
         for (size_t k = 0; k < run->results[i].finding_count; k++) {
             const mh_finding *f = &run->results[i].findings[k];
-            if (f->check && rules_index(l, f->check) < 0) {
-                l->names[l->n] = f->check;
-                l->sev[l->n++] = f->severity;
-            }
+            if (f->check && rules_index(l, f->check_id, f->check) < 0)
+                l->v[l->n++] = (rule){f->check, MH_CHECK_COUNT, f->severity};
         }
     return 0;
 }
@@ -114,27 +89,20 @@ static char *clean_text(const mh_run *run, const char *s)
     if (!red)
         return NULL;
     size_t len = strlen(red);
-    char *out = malloc(len * 3 + 1), *o = out;
-    if (!out) {
-        free(red);
-        return NULL;
-    }
+    mh__buf out = MH__BUF_INIT;
     const unsigned char *u = (const unsigned char *)red;
     for (size_t i = 0; i < len;) {
         size_t l = mh__utf8_seq_len(u + i, len - i);
         if (l == 0) {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
+            mh__buf_adds(&out, "\xEF\xBF\xBD");
             i++;
             continue;
         }
-        memcpy(o, u + i, l);
-        o += l;
+        mh__buf_add(&out, u + i, l);
         i += l;
     }
-    *o = '\0';
     free(red);
-    return out;
+    return mh__buf_take(&out, NULL);
 }
 
 /* Adds a string member; -1 on OOM. */
@@ -156,14 +124,17 @@ static const char *level_of(mh_severity s)
     return s == MH_SEV_ERROR ? "error" : "warning";
 }
 
-static cJSON *rule_object(const char *name, mh_severity sev)
+static cJSON *rule_object(const rule *u)
 {
-    const rule_doc *d = rule_doc_find(name);
+    const char *name = u->name;
+    mh_severity sev = u->sev;
+    /* An unknown check has no text of its own: its name stands in. */
+    const char *text = (unsigned)u->id < MH_CHECK_COUNT ? mh_check_sarif_text(u->id) : name;
     cJSON *r = cJSON_CreateObject();
     if (!r || add_str(r, "id", name) || add_str(r, "name", name))
         goto fail;
     cJSON *sd = cJSON_AddObjectToObject(r, "shortDescription");
-    if (!sd || add_str(sd, "text", d ? d->text : name) || add_str(r, "helpUri", MH_HOMEPAGE))
+    if (!sd || add_str(sd, "text", text) || add_str(r, "helpUri", MH_HOMEPAGE))
         goto fail;
     cJSON *cfg = cJSON_AddObjectToObject(r, "defaultConfiguration");
     if (!cfg || add_str(cfg, "level", level_of(sev)))
@@ -172,7 +143,7 @@ static cJSON *rule_object(const char *name, mh_severity sev)
     cJSON *tags = props ? cJSON_AddArrayToObject(props, "tags") : NULL;
     if (!tags)
         goto fail;
-    if (d && d->security)
+    if (mh_check_is_security(u->id))
         cJSON_AddItemToArray(tags, cJSON_CreateString("security"));
     cJSON_AddItemToArray(tags, cJSON_CreateString("contract"));
     if (add_str(props, "problem.severity", level_of(sev)))
@@ -194,7 +165,7 @@ static cJSON *driver_object(const mh_run *run, const rule_list *l)
     if (!rules)
         goto fail;
     for (size_t i = 0; i < l->n; i++) {
-        cJSON *r = rule_object(l->names[i], l->sev[i]);
+        cJSON *r = rule_object(&l->v[i]);
         if (!r)
             goto fail;
         cJSON_AddItemToArray(rules, r);
@@ -310,7 +281,7 @@ static cJSON *result_object(const mh_run *run, const rule_list *l, const mh_resu
     char *text = message_text(r, f), *key = fingerprint(r, f);
     cJSON *res = cJSON_CreateObject(), *msg = NULL, *locs = NULL, *fp = NULL;
     int bad = !text || !key || !res || add_str(res, "ruleId", check) ||
-              !cJSON_AddNumberToObject(res, "ruleIndex", rules_index(l, check)) ||
+              !cJSON_AddNumberToObject(res, "ruleIndex", rules_index(l, f->check_id, check)) ||
               add_str(res, "level", level_of(f->severity)) ||
               !(msg = cJSON_AddObjectToObject(res, "message")) ||
               add_text(run, msg, "text", text) ||
@@ -369,8 +340,7 @@ mh_status mh_report_sarif_write(const mh_run *run, FILE *f, mh_error *err)
     cJSON *doc = rules_build(run, &l) == 0 ? sarif_document(run, &l) : NULL;
     char *text = doc ? cJSON_Print(doc) : NULL;
     cJSON_Delete(doc);
-    free(l.names);
-    free(l.sev);
+    free(l.v);
     if (!text)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     fputs(text, f);

@@ -9,8 +9,7 @@
 #include "manta/fileio.h"
 #include "manta/json_strict.h"
 #include "manta/jwt.h"
-#include "manta/report.h"
-#include "report/report_int.h"
+#include "util/utf8.h"
 
 /* A case file holds one request; anything this large is not one. */
 #define MAX_CASEFILE ((size_t)512 << 20)
@@ -18,13 +17,7 @@
 /* 1 when b[0..n) is UTF-8 without NUL bytes, so it can be stored as text. */
 static int printable_text(const char *b, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        size_t k = mh__utf8_seq_len((const unsigned char *)b + i, n - i);
-        if (k == 0 || b[i] == '\0')
-            return 0;
-        i += k;
-    }
-    return 1;
+    return mh__utf8_valid(b, n) && !memchr(b, '\0', n);
 }
 
 static cJSON *case_json(const mh_case *k, const mh_redactor *red)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "manta/runner.h"
+#include "util/buf.h"
 
 #define BATCH_PER_SLOT 4
 #define MH_FUZZ_MAX_BASE_BODY (80 * 1024)
@@ -29,7 +30,7 @@ void mh_fuzz_signature(const mh_result *r, char *buf, size_t n)
         return;
     }
     const char *detail = f->path;
-    if (strcmp(f->check, "transport_error") == 0)
+    if (f->check_id == MH_CHECK_TRANSPORT_ERROR)
         detail = mh_xfer_error_name(r->exchange.error);
     snprintf(buf, n, "%s|%d|%s", f->check, r->exchange.status, detail ? detail : "");
 }
@@ -39,16 +40,22 @@ typedef struct {
     mh_check_opts checks;
     mh_fuzz_out *out;
     mh_case **batch;
-    char **signatures;
-    size_t sig_count;
+    mh__buf signatures; /* char *[]: the signature of every finding kept, owned */
+    mh__buf findings;   /* grows out->findings, which owns the memory (mh_fuzz_out_free) */
     size_t connect_failures;
-    volatile int *stop; /* the caller's flag, or a local one */
+    volatile sig_atomic_t *stop; /* the caller's flag, or a local one */
 } fuzz_ctx;
 
-static int known_signature(fuzz_ctx *ctx, const char *sig)
+static size_t sig_count(const fuzz_ctx *ctx)
 {
-    for (size_t i = 0; i < ctx->sig_count; i++)
-        if (strcmp(ctx->signatures[i], sig) == 0)
+    return ctx->signatures.len / sizeof(char *);
+}
+
+static int known_signature(const fuzz_ctx *ctx, const char *sig)
+{
+    char **v = (char **)ctx->signatures.p;
+    for (size_t i = 0; i < sig_count(ctx); i++)
+        if (strcmp(v[i], sig) == 0)
             return 1;
     return 0;
 }
@@ -59,19 +66,18 @@ static void keep_if_new(fuzz_ctx *ctx, mh_result *r)
     char sig[512];
     mh_fuzz_signature(r, sig, sizeof sig);
     mh_fuzz_out *out = ctx->out;
-    char **sigs = realloc(ctx->signatures, (ctx->sig_count + 1) * sizeof *sigs);
-    mh_result *res = realloc(out->findings, (out->count + 1) * sizeof *res);
-    if (sigs)
-        ctx->signatures = sigs;
-    if (res)
-        out->findings = res;
-    if (known_signature(ctx, sig) || !sigs || !res ||
-        !(ctx->signatures[ctx->sig_count] = strdup(sig))) {
+    char **slot = (char **)mh__buf_reserve(&ctx->signatures, sizeof *slot);
+    mh_result *at = (mh_result *)mh__buf_reserve(&ctx->findings, sizeof *at);
+    if (at)
+        out->findings = (mh_result *)ctx->findings.p; /* it may have moved */
+    if (known_signature(ctx, sig) || !slot || !at || !(*slot = strdup(sig))) {
         mh_result_clear(r);
         return;
     }
-    ctx->sig_count++;
-    out->findings[out->count++] = *r;
+    mh__buf_commit(&ctx->signatures, sizeof *slot);
+    *at = *r;
+    mh__buf_commit(&ctx->findings, sizeof *at);
+    out->count++;
     memset(r, 0, sizeof *r);
 }
 
@@ -176,9 +182,13 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
         return st;
     out->redactor = mh_runner_redactor(&o->gen, (const char *const *)plan.tokens, plan.token_count);
     mh_transport *t = NULL;
-    volatile int local_stop = 0;
-    fuzz_ctx ctx = {
-        .o = o, .checks = o->checks, .out = out, .stop = o->stop ? o->stop : &local_stop};
+    volatile sig_atomic_t local_stop = 0;
+    fuzz_ctx ctx = {.o = o,
+                    .checks = o->checks,
+                    .out = out,
+                    .signatures = MH__BUF_INIT,
+                    .findings = MH__BUF_INIT,
+                    .stop = o->stop ? o->stop : &local_stop};
     ctx.checks.secrets = out->redactor;
     size_t slots = (size_t)(o->transport.concurrency > 0 ? o->transport.concurrency : 4);
     ctx.batch = calloc(slots * BATCH_PER_SLOT, sizeof *ctx.batch);
@@ -196,9 +206,9 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
     free(pool);
     out->interrupted = *ctx.stop && !out->unreachable;
     mh_transport_free(t);
-    for (size_t i = 0; i < ctx.sig_count; i++)
-        free(ctx.signatures[i]);
-    free(ctx.signatures);
+    for (size_t i = 0; i < sig_count(&ctx); i++)
+        free(((char **)ctx.signatures.p)[i]);
+    mh__buf_free(&ctx.signatures);
     free(ctx.batch);
     mh_plan_free(&plan);
     if (st != MH_OK)

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/buf.h"
+
 int mh_runner_in_shard(size_t i, unsigned k, unsigned n)
 {
     if (n == 0)
@@ -40,13 +42,13 @@ typedef struct {
     const mh_runner_opts *opts;
     mh_check_opts checks;
     mh_runner_out *out;
-    size_t cap;               /* allocated results */
-    unsigned char *concluded; /* per result: 1 once the transport reported it */
-    size_t first;             /* index of the chunk's first result */
-    size_t plan_total;        /* plan indexes seen so far (for sharding) */
+    mh__buf results;   /* grows out->results, which owns the memory (mh_runner_out_free) */
+    mh__buf concluded; /* unsigned char per result: 1 once the transport reported it */
+    size_t first;      /* index of the chunk's first result */
+    size_t plan_total; /* plan indexes seen so far (for sharding) */
     size_t done, failed, expected;
     size_t connect_failures;
-    volatile int *stop; /* the caller's flag, or a local one */
+    volatile sig_atomic_t *stop; /* the caller's flag, or a local one */
 } run_ctx;
 
 /* After this many failed connects with no answer at all the target is
@@ -89,7 +91,7 @@ static void on_done(void *vctx, size_t index, mh_exchange *x)
         return;
     }
     mh_check_result(&ctx->checks, r);
-    ctx->concluded[at] = 1;
+    ((unsigned char *)ctx->concluded.p)[at] = 1;
     ctx->done++;
     if (r->outcome == MH_OUTCOME_FAILED)
         ctx->failed++;
@@ -102,19 +104,14 @@ static mh_status take_chunk(run_ctx *ctx, mh_plan *plan)
 {
     const mh_runner_opts *o = ctx->opts;
     mh_runner_out *out = ctx->out;
-    if (out->count + plan->count > ctx->cap) {
-        size_t cap = (out->count + plan->count) * 2;
-        mh_result *r = realloc(out->results, cap * sizeof *r);
-        unsigned char *c = r ? realloc(ctx->concluded, cap) : NULL;
-        if (r)
-            out->results = r;
-        if (!c)
-            return MH_ERR_NOMEM;
-        ctx->concluded = c;
-        memset(out->results + ctx->cap, 0, (cap - ctx->cap) * sizeof *r);
-        memset(ctx->concluded + ctx->cap, 0, cap - ctx->cap);
-        ctx->cap = cap;
-    }
+    char *r = mh__buf_reserve(&ctx->results, plan->count * sizeof *out->results);
+    char *c = mh__buf_reserve(&ctx->concluded, plan->count);
+    if (r)
+        out->results = (mh_result *)ctx->results.p; /* it may have moved */
+    if (!r || !c)
+        return MH_ERR_NOMEM;
+    memset(r, 0, plan->count * sizeof *out->results);
+    memset(c, 0, plan->count);
     ctx->first = out->count;
     for (size_t i = 0; i < plan->count; i++, ctx->plan_total++) {
         if (!mh_runner_in_shard(ctx->plan_total, o->shard_k, o->shard_n))
@@ -122,6 +119,9 @@ static mh_status take_chunk(run_ctx *ctx, mh_plan *plan)
         out->results[out->count++].kase = plan->cases[i];
         plan->cases[i] = NULL;
     }
+    size_t taken = out->count - ctx->first;
+    mh__buf_commit(&ctx->results, taken * sizeof *out->results);
+    mh__buf_commit(&ctx->concluded, taken);
     return MH_OK;
 }
 
@@ -233,9 +233,13 @@ mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *e
     if (o->shard_n > 0 && (o->shard_k < 1 || o->shard_k > o->shard_n))
         return mh_error_set(err, MH_ERR_USAGE, "--shard: K must be between 1 and N");
     double t0 = now_ms();
-    volatile int local_stop = 0;
-    run_ctx ctx = {
-        .opts = o, .checks = o->checks, .out = out, .stop = o->stop ? o->stop : &local_stop};
+    volatile sig_atomic_t local_stop = 0;
+    run_ctx ctx = {.opts = o,
+                   .checks = o->checks,
+                   .out = out,
+                   .results = MH__BUF_INIT,
+                   .concluded = MH__BUF_INIT,
+                   .stop = o->stop ? o->stop : &local_stop};
     mh_transport *t = NULL;
     mh_status st = mh_transport_new(&o->transport, &t, err);
     if (st == MH_OK) {
@@ -243,15 +247,16 @@ mh_status mh_runner_run(const mh_runner_opts *o, mh_runner_out *out, mh_error *e
     }
     mh_transport_free(t);
     if (st != MH_OK) {
-        free(ctx.concluded);
+        mh__buf_free(&ctx.concluded);
         mh_runner_out_free(out);
         return st;
     }
     /* Cases an interruption kept from being sent did not conclude. */
+    const unsigned char *concluded = (const unsigned char *)ctx.concluded.p;
     for (size_t i = 0; i < out->count; i++)
-        if (!ctx.concluded[i])
+        if (!concluded[i])
             out->results[i].outcome = MH_OUTCOME_INCONCLUSIVE;
-    free(ctx.concluded);
+    mh__buf_free(&ctx.concluded);
     out->interrupted = *ctx.stop && !out->unreachable;
     out->duration_ms = now_ms() - t0;
     return MH_OK;

@@ -9,10 +9,13 @@
  *     "tool": "manta-harness",
  *     "version": 1,
  *     "findings": [
- *       {"case": "malformed/name-wrong-type-number", "check": "negative_data_rejection"},
- *       {"case": "valid/ascii-1", "check": "response_schema_conformance"}
+ *       {"case": "malformed/name-wrong-type-number", "check": CHECK},
+ *       {"case": "valid/ascii-1", "check": CHECK}
  *     ]
  *   }
+ *
+ * where each CHECK is a check name of the catalogue (check_list.h) as a
+ * JSON string: the file keeps names, so it reads well in a review.
  *
  * Entries are sorted by case then check (byte order) and unique, one per line,
  * so a diff of the file reads as "this finding appeared / went away". Several
@@ -46,7 +49,7 @@
 
 typedef struct {
     char *case_id; /* "malformed/name-wrong-type-number" */
-    char *check;   /* "negative_data_rejection" */
+    char *check;   /* a check name (check_list.h) */
 } mh_baseline_entry;
 
 typedef struct mh_baseline {
@@ -68,7 +71,8 @@ typedef struct mh_baseline_diff {
  * MH_ERR_IO when unreadable; MH_ERR_JSON when not strict JSON (err->file,
  * line and column set, message names the rule) or when the shape is wrong
  * (not an object, "tool" not "manta-harness", "version" not 1, "findings"
- * not an array of {"case": string, "check": string}; err->pointer names the
+ * not an array of {"case": string, "check": string}, or a "check" that is
+ * not a check of the catalogue, check_list.h; err->pointer names the
  * offending member). Unknown extra members are ignored, for forward
  * compatibility. */
 mh_status mh_baseline_load(const char *path, mh_baseline **out, mh_error *err);

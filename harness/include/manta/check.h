@@ -1,7 +1,7 @@
 /* check.h — judge one answer against its case and the contract.
  *
- * The checks are the ones of DESIGN.md (names and severities in mh_checks[],
- * model.h). Findings are appended to the mh_result, which owns them; nothing
+ * The checks are the ones of DESIGN.md (the catalogue: check_list.h, read
+ * through model.h). Findings are appended to the mh_result, which owns them; nothing
  * here prints. Every finding message says what was expected and what came,
  * and every message and path is passed through the redactor, so no secret
  * value ever lands in a finding.
@@ -44,22 +44,22 @@ typedef struct {
     const mh_redactor *secrets; /* sensitive values: configured secret, JWT key, every valid
                                    bearer token sent; may be NULL */
     long max_response_time_ms;  /* 0 = check off */
-    unsigned long long enabled; /* bitmask over mh_checks[] indexes; 0 = all */
+    unsigned long long enabled; /* MH_CHECK_BIT(id) of each check on; 0 = all */
     const mh_spec *spec;        /* for allow_header_conformance: every method declared on the
                                    path; NULL = only the case's operation's method */
 } mh_check_opts;
 
+/* The bit of check id in a mask of enabled checks. */
+#define MH_CHECK_BIT(id) (1ULL << (id))
+
 /* Parses a comma-separated list of check names ("a,b", spaces around names
- * allowed) into a bitmask over mh_checks[] indexes. Returns MH_OK and sets
- * *mask, or MH_ERR_USAGE (message names the unknown check and the flag
- * --checks, *mask unaltered) for an unknown name or an empty list. */
+ * allowed) into a mask of MH_CHECK_BIT()s. Returns MH_OK and sets *mask, or
+ * MH_ERR_USAGE (message names the unknown check and the flag --checks,
+ * *mask unaltered) for an unknown name or an empty list. */
 mh_status mh_check_parse_list(const char *list, unsigned long long *mask, mh_error *err);
 
-/* The mh_checks[] index of a check name, or -1 when unknown. */
-int mh_check_index(const char *name);
-
-/* 1 when check `name` is on in mask (0 = all on). */
-int mh_check_enabled(unsigned long long mask, const char *name);
+/* 1 when check id is on in mask (0 = all on); 0 when id is not a check. */
+int mh_check_enabled(unsigned long long mask, mh_check_id id);
 
 /* Judges r->exchange against r->kase (its suite and operation) and appends
  * the findings to r; sets r->outcome: failed when any error-severity finding,

@@ -5,6 +5,7 @@
 #ifndef MANTA_FUZZ_H
 #define MANTA_FUZZ_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,7 +36,7 @@ typedef struct {
     double duration_s; /* 0 = until iterations */
     mh_fuzz_status_fn status;
     void *status_ctx;
-    volatile int *stop;
+    volatile sig_atomic_t *stop;
 } mh_fuzz_opts;
 
 typedef struct {

@@ -1,7 +1,8 @@
 /* model.h — the result model shared by gen, transport, check and report.
  *
  * A case is one planned request; an exchange is what came back; a finding is
- * one broken rule; a result ties them together. Ownership: every char* and
+ * one broken rule (a check of the catalogue, check_list.h); a result ties
+ * them together. Ownership: every char* and
  * array inside these structs is malloc'd and owned by the struct; free with
  * the matching _free function (which ignores NULL). Cases hold real secret
  * values: anything printed must go through redact.h.
@@ -11,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "manta/check_list.h"
 #include "manta/spec.h"
 
 typedef enum {
@@ -79,8 +81,43 @@ typedef struct {
 
 typedef enum { MH_SEV_WARNING = 0, MH_SEV_ERROR = 1 } mh_severity;
 
+/* ---- the check catalogue (check_list.h) ------------------------------------ */
+
+/* One check: its catalogue row. name is an array so that
+ * mh_checks[MH_CHECK_X].name is a constant a static table may hold. */
 typedef struct {
-    const char *check; /* static string: a check name from DESIGN.md */
+    char name[MH_CHECK_NAME_MAX];
+    mh_severity severity;
+    int security;            /* SARIF tags the rule "security" */
+    const char *description; /* one line: what makes the check fail */
+    const char *sarif_text;  /* the SARIF rule's shortDescription */
+} mh_check_info;
+
+/* The catalogue, indexed by mh_check_id (DESIGN.md table order). */
+extern const mh_check_info mh_checks[MH_CHECK_COUNT];
+/* MH_CHECK_COUNT, for loops over mh_checks[]. */
+extern const size_t mh_check_count;
+
+/* The name of check id (its row of check_list.h); "unknown" when id is not
+ * a check. Static, never NULL. */
+const char *mh_check_name(mh_check_id id);
+/* The severity of check id; MH_SEV_ERROR when id is not a check. */
+mh_severity mh_check_severity(mh_check_id id);
+/* The one-line description of check id; "" when id is not a check. */
+const char *mh_check_description(mh_check_id id);
+/* The SARIF rule text of check id; "" when id is not a check. */
+const char *mh_check_sarif_text(mh_check_id id);
+/* 1 when check id's SARIF rule is tagged "security", else 0. */
+int mh_check_is_security(mh_check_id id);
+/* The id of the check named name (exact, case-sensitive), or -1 when name
+ * is NULL or not in the catalogue. */
+int mh_check_parse(const char *name);
+
+typedef struct {
+    mh_check_id check_id; /* MH_CHECK_COUNT when check is not in the catalogue */
+    const char *check;    /* its name: mh_check_name(check_id), static; for a name not in the
+                             catalogue (a stored report of another version read back), a string
+                             the result's owner keeps alive */
     mh_severity severity;
     char *message; /* what was expected and what came */
     char *path;    /* JSON pointer for schema findings, "" otherwise */
@@ -116,21 +153,23 @@ int mh_case_set_body(mh_case *c, const char *body, size_t len);
 /* Removes every header named name (case-insensitive). */
 void mh_case_remove_header(mh_case *c, const char *name);
 void mh_exchange_clear(mh_exchange *x);
-int mh_result_add_finding(mh_result *r, const char *check, mh_severity sev, const char *path,
-                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Appends a finding of catalogue check `check` to r: severity and name come
+ * from the catalogue, the message from fmt (at most 1023 bytes), path NULL
+ * means "". Returns 0, or -1 on OOM (r unaltered). */
+int mh_result_add_finding(mh_result *r, mh_check_id check, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Appends a finding read back from a stored report, by name: a catalogue
+ * name becomes that check (its static name, the given severity); any other
+ * name is borrowed as is (check_id MH_CHECK_COUNT) and must outlive r.
+ * message is copied (its first 1023 bytes, the cap of every finding
+ * message). Returns 0, or -1 on OOM (r unaltered). */
+int mh_result_add_finding_named(mh_result *r, const char *check, mh_severity sev, const char *path,
+                                const char *message);
 void mh_result_clear(mh_result *r); /* frees case, exchange, findings */
 /* Clears results[0..n) and frees the array itself. NULL is a no-op. */
 void mh_results_free(mh_result *results, size_t n);
 
 /* Case-insensitive header lookup on an exchange; borrowed; NULL if absent. */
 const char *mh_exchange_header(const mh_exchange *x, const char *name);
-
-/* The check names and severities of DESIGN.md, in table order. */
-typedef struct {
-    const char *name;
-    mh_severity severity;
-} mh_check_info;
-extern const mh_check_info mh_checks[];
-extern const size_t mh_check_count;
 
 #endif

@@ -87,14 +87,14 @@ mh_status mh_report_html_write(const mh_run *run, FILE *f, mh_error *err);
  * located at the operation's path key in the spec file. */
 mh_status mh_report_sarif_write(const mh_run *run, FILE *f, mh_error *err);
 
-/* Summary counters computed from the results. by_check is indexed like
- * mh_checks[] (model.h) and counts findings; findings whose check is not in
- * that table are counted in other_findings. This function can't fail. */
-#define MH_REPORT_MAX_CHECKS 32
+/* Summary counters computed from the results. by_check is indexed by
+ * mh_check_id (check_list.h) and counts findings; findings whose check is
+ * not in the catalogue are counted in other_findings. This function can't
+ * fail. */
 typedef struct {
     size_t cases, passed, failed, warnings, inconclusive;
     size_t findings, other_findings;
-    size_t by_check[MH_REPORT_MAX_CHECKS];
+    size_t by_check[MH_CHECK_COUNT];
     size_t suite_cases[MH_SUITE_COUNT], suite_failed[MH_SUITE_COUNT];
     size_t suite_passed[MH_SUITE_COUNT], suite_warnings[MH_SUITE_COUNT];
     size_t suite_inconclusive[MH_SUITE_COUNT];

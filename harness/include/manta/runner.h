@@ -7,6 +7,7 @@
 #ifndef MANTA_RUNNER_H
 #define MANTA_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +28,7 @@ typedef struct {
     unsigned shard_k, shard_n;   /* run the k-th (1-based) of n parts; n == 0 = all */
     mh_runner_progress_fn progress;
     void *progress_ctx;
-    volatile int *stop; /* set by a signal handler to interrupt */
+    volatile sig_atomic_t *stop; /* set by a signal handler to interrupt */
 } mh_runner_opts;
 
 typedef struct {
