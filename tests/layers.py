@@ -116,7 +116,8 @@ def check_names(src):
     if not os.path.exists(path):
         return []
     with open(path, encoding="utf-8") as f:
-        return re.findall(r'"([a-z_]+)"', f.read())
+        # the name is the second argument of each X(ID, "name", ...) row
+        return re.findall(r'X\(\s*[A-Z_]+\s*,\s*"([a-z_]+)"', f.read())
 
 
 def main():
