@@ -50,7 +50,7 @@ fi
 
 # The run command: gate defaults first, then the caller's arguments, which
 # can add to them (another --report, --checks ...). Flags are checked against
-# `manta-harness run --help` by tests/test_install.c.
+# `manta-harness run --help` by tests/e2e/test_install.c.
 set -- --no-progress --seed "$seed" "$@"
 set -- --report "json:$dir/manta$suffix.json" --report "junit:$dir/junit$suffix.xml" "$@"
 set -- --report "sarif:$dir/manta$suffix.sarif" --report "html:$dir/report$suffix.html" "$@"

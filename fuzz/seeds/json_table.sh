@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes every document of the strict-parser test table (tests/test_json_strict.c,
+# Writes every document of the strict-parser test table (tests/unit/test_json_strict.c,
 # `rows[]`) as one file table-NNN-<rule> into DIR, by compiling the table
 # itself, so C escapes and embedded NUL bytes come out exactly.
 # Usage: fuzz/seeds/json_table.sh DIR
@@ -9,7 +9,7 @@ out=${1:?usage: json_table.sh DIR}
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-src=$root/tests/test_json_strict.c
+src=$root/tests/unit/test_json_strict.c
 {
   echo '#include <stdio.h>'
   echo '#include "json_strict.h"'

@@ -20,7 +20,7 @@
  * name: everything else says MH_CHECK_<ID> and asks model.h for the name
  * (mh_check_name) or the id of a name (mh_check_parse), so a misspelt
  * check is a compile error rather than a finding silently dropped.
- * tests/layers.py enforces that.
+ * tests/tools/layers.py enforces that.
  */
 #ifndef MANTA_CHECK_LIST_H
 #define MANTA_CHECK_LIST_H

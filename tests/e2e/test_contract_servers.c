@@ -13,14 +13,12 @@
  */
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +29,9 @@
 #include "testutil.h"
 #include "tu_report.h"
 #include "tu_hostile.h"
+#include "tu_server.h"
+#include "tu_tmp.h"
+#include "util/buf.h"
 
 /* Distinctive credentials. The secret holds '&' and '/' and the key '<' and
  * '>', which common JSON encoders escape (Go: \u0026, \u003c; PHP: \/). */
@@ -54,30 +55,6 @@ typedef struct {
     int refuse; /* set by a rewriter: answer 429 without judging (nothing stored) */
 } req;
 
-static const char *find_header(const char *r, const char *name, size_t *len)
-{
-    size_t n = strlen(name);
-    const char *end = strstr(r, "\r\n\r\n");
-    for (const char *p = strstr(r, "\r\n"); p && p < end; p = strstr(p + 2, "\r\n")) {
-        const char *h = p + 2;
-        if (strncasecmp(h, name, n) == 0 && h[n] == ':') {
-            h += n + 1;
-            while (*h == ' ' || *h == '\t')
-                h++;
-            *len = (size_t)(strstr(h, "\r\n") - h);
-            return h;
-        }
-    }
-    return NULL;
-}
-
-static char *header_dup(const char *r, const char *name)
-{
-    size_t n = 0;
-    const char *v = find_header(r, name, &n);
-    return v ? strndup(v, n) : NULL;
-}
-
 static int req_parse(req *q, size_t k, const char *raw, size_t len)
 {
     memset(q, 0, sizeof *q);
@@ -98,8 +75,8 @@ static int req_parse(req *q, size_t k, const char *raw, size_t len)
         *qm = '\0';
         q->query = strdup(qm + 1);
     }
-    q->auth = header_dup(raw, "Authorization");
-    q->ctype = header_dup(raw, "Content-Type");
+    q->auth = tu_hostile_header_dup(raw, "Authorization");
+    q->ctype = tu_hostile_header_dup(raw, "Content-Type");
     q->body_len = len - (size_t)(hdr_end + 4 - raw);
     q->body = malloc(q->body_len + 1);
     memcpy(q->body, hdr_end + 4, q->body_len);
@@ -978,58 +955,6 @@ static const row rows[] = {
 
 /* ------------------------------------------------------------ serializing */
 
-static const char *reason_of(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 302:
-        return "Found";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 429:
-        return "Too Many Requests";
-    case 500:
-        return "Internal Server Error";
-    }
-    return "Whatever";
-}
-
-typedef struct {
-    char *p;
-    size_t n, cap;
-} buf;
-
-static void put(buf *b, const void *d, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->p = realloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void putf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(buf *b, const char *fmt, ...)
-{
-    char tmp[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* "content-type" -> "cOnTeNt-TyPe" in the header names of block[from..]. */
 static void odd_case(char *block)
 {
@@ -1050,45 +975,44 @@ static void odd_case(char *block)
 
 static char *serialize(const row *r, const ans *a, size_t *out_len)
 {
-    buf b = {0};
+    mh__buf b = MH__BUF_INIT;
     if (r->interim)
-        putf(&b, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
-                 "Link: </style.css>; rel=preload\r\n\r\n");
+        mh__buf_addf(&b, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+                         "Link: </style.css>; rel=preload\r\n\r\n");
     int v10 = r->fr == FR_HTTP10;
-    putf(&b, "HTTP/1.%d %d %s\r\n", v10 ? 0 : 1, a->status,
-         a->reason ? a->reason : reason_of(a->status));
-    size_t head = b.n;
+    mh__buf_addf(&b, "HTTP/1.%d %d %s\r\n", v10 ? 0 : 1, a->status,
+                 a->reason ? a->reason : tu_hostile_reason(a->status));
+    size_t head = b.len;
     if (a->ct)
-        putf(&b, "Content-Type: %s\r\n", a->ct);
-    put(&b, a->hdrs, strlen(a->hdrs));
+        mh__buf_addf(&b, "Content-Type: %s\r\n", a->ct);
+    mh__buf_adds(&b, a->hdrs);
     if (v10)
-        putf(&b, "Connection: close\r\n");
+        mh__buf_addf(&b, "Connection: close\r\n");
     else if (r->fr == FR_CHUNKED)
-        putf(&b, "Transfer-Encoding: chunked\r\n");
+        mh__buf_addf(&b, "Transfer-Encoding: chunked\r\n");
     else
-        putf(&b, "Content-Length: %zu\r\n", a->body_len);
+        mh__buf_addf(&b, "Content-Length: %zu\r\n", a->body_len);
     if (r->odd_case)
         odd_case(b.p + head);
-    putf(&b, "\r\n");
+    mh__buf_addf(&b, "\r\n");
     if (r->fr != FR_CHUNKED) {
-        put(&b, a->body, a->body_len);
+        mh__buf_add(&b, a->body, a->body_len);
     } else {
         /* Two chunks, so a reader that stops at the first one is caught. */
         size_t half = a->body_len / 2;
         if (half) {
-            putf(&b, "%zx;ext=\"1\"\r\n", half);
-            put(&b, a->body, half);
-            putf(&b, "\r\n");
+            mh__buf_addf(&b, "%zx;ext=\"1\"\r\n", half);
+            mh__buf_add(&b, a->body, half);
+            mh__buf_addf(&b, "\r\n");
         }
         if (a->body_len > half) {
-            putf(&b, "%zX\r\n", a->body_len - half);
-            put(&b, a->body + half, a->body_len - half);
-            putf(&b, "\r\n");
+            mh__buf_addf(&b, "%zX\r\n", a->body_len - half);
+            mh__buf_add(&b, a->body + half, a->body_len - half);
+            mh__buf_addf(&b, "\r\n");
         }
-        putf(&b, "0\r\n%s\r\n", a->trailer);
+        mh__buf_addf(&b, "0\r\n%s\r\n", a->trailer);
     }
-    *out_len = b.n;
-    return b.p;
+    return mh__buf_take(&b, out_len);
 }
 
 /* ---------------------------------------------------------------- server */
@@ -1133,35 +1057,6 @@ static char *answer(void *vctx, size_t k, const char *raw, size_t len, size_t *o
 
 /* ------------------------------------------------------------------ utils */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-/* by_check keys, sorted and joined with ',' (the expected strings are
- * written sorted too). */
-static void by_check_keys(const cJSON *rep, char *out, size_t cap)
-{
-    const char *names[32];
-    size_t n = 0;
-    for (cJSON *c = tu_report_get(tu_report_get(rep, "summary"), "by_check")->child; c && n < 32;
-         c = c->next)
-        names[n++] = c->string;
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
-            const char *t = names[j];
-            names[j] = names[j - 1];
-            names[j - 1] = t;
-        }
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strncat(out, ",", cap - strlen(out) - 1);
-        strncat(out, names[i], cap - strlen(out) - 1);
-    }
-}
-
 /* The findings of case id joined as "check,check" ("" when none or absent). */
 static void case_checks(const cJSON *rep, const char *id, char *out, size_t cap)
 {
@@ -1181,37 +1076,19 @@ static void case_checks(const cJSON *rep, const char *id, char *out, size_t cap)
     }
 }
 
-static int contains(const char *hay, size_t n, const char *needle)
-{
-    return memmem(hay, n, needle, strlen(needle)) != NULL;
-}
-
 /* ------------------------------------------------------------------ tests */
 
 START_TEST(contract_server_row_reports_exactly_its_checks)
 {
     const row *r = &rows[_i];
-    char dir[] = "/tmp/mh-adv-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char rp[128], flag[160];
-    snprintf(rp, sizeof rp, "%s/r.json", dir);
-    snprintf(flag, sizeof flag, "json:%s", rp);
+    tu_tmp t;
+    tu_tmp_init(&t, "adv");
+    const char *flag = tu_tmp_flag(&t, "json", "r.json"), *rp = flag + 5;
 
-    mh_error err;
-    mh_error_clear(&err);
-    mh_spec *spec = NULL;
-    ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &spec, &err), MH_OK);
-    const char *bots[] = {BOT};
-    mh_refserver_opts o = {.spec = spec,
-                           .bot_ids = bots,
-                           .bot_count = 1,
-                           .secret = SECRET,
-                           .jwt_key = KEY,
-                           .jwt_key_len = strlen(KEY),
-                           .no_listen = 1};
-    srv s = {.r = r};
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, 0, 1);
+    srv s = {.r = r, .ref = ref.srv};
     pthread_mutex_init(&s.mu, NULL);
-    ck_assert_int_eq(mh_refserver_start(&o, &s.ref, &err), MH_OK);
     s.good_token = mh_jwt_mint(KEY, strlen(KEY), BOT, time(NULL), time(NULL) + 3600);
     /* The redirect target: another origin that must never be contacted. */
     static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -1259,7 +1136,7 @@ START_TEST(contract_server_row_reports_exactly_its_checks)
     cJSON *rep = cJSON_Parse(text);
     ck_assert_ptr_nonnull(rep);
     char keys[1024];
-    by_check_keys(rep, keys, sizeof keys);
+    tu_report_checks(rep, keys, sizeof keys);
     ck_assert_msg(strcmp(keys, r->checks) == 0,
                   "%s (%s): by_check {%s}, want {%s}\nstdout: %.3000s", r->name, r->how, keys,
                   r->checks, out);
@@ -1286,9 +1163,11 @@ START_TEST(contract_server_row_reports_exactly_its_checks)
     /* And no secret leaks into what the CLI printed or wrote. */
     const char *secrets[] = {SECRET, KEY, s.good_token};
     for (size_t i = 0; i < 3; i++) {
-        ck_assert_msg(!contains(out, strlen(out), secrets[i]), "%s: secret on stdout", r->name);
-        ck_assert_msg(!contains(errs, strlen(errs), secrets[i]), "%s: secret on stderr", r->name);
-        ck_assert_msg(!contains(text, strlen(text), secrets[i]), "%s: secret in report", r->name);
+        ck_assert_msg(!tu_contains(out, strlen(out), secrets[i]), "%s: secret on stdout", r->name);
+        ck_assert_msg(!tu_contains(errs, strlen(errs), secrets[i]), "%s: secret on stderr",
+                      r->name);
+        ck_assert_msg(!tu_contains(text, strlen(text), secrets[i]), "%s: secret in report",
+                      r->name);
     }
 
     cJSON_Delete(rep);
@@ -1297,13 +1176,12 @@ START_TEST(contract_server_row_reports_exactly_its_checks)
     free(errs);
     tu_hostile_stop(h);
     tu_hostile_stop(other);
-    mh_refserver_stop(s.ref);
-    mh_spec_free(spec);
+    tu_ref_stop(&ref);
     free(s.good_token);
     for (size_t i = 0; i < s.seen_n; i++)
         free(s.seen[i]);
     pthread_mutex_destroy(&s.mu);
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    ck_assert_int_eq(tu_tmp_free(&t), 0);
 }
 END_TEST
 

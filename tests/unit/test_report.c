@@ -21,6 +21,7 @@
 #include "manta/report.h"
 #include "report/report_int.h"
 #include "testutil.h"
+#include "tu_tmp.h"
 
 #define TOKEN "eyJhbGciOiJIUzI1NiJ9.eyJib3RJZCI6ImIxIn0.tok3nSigXYZ"
 #define KEY "k3y-super-secret-0123456789"
@@ -228,20 +229,11 @@ static char *console(const mh_console_opts *o, size_t *len)
     return buf;
 }
 
-static int contains(const char *hay, size_t len, const char *needle)
-{
-    size_t nl = strlen(needle);
-    for (size_t i = 0; nl <= len && i <= len - nl; i++)
-        if (memcmp(hay + i, needle, nl) == 0)
-            return 1;
-    return 0;
-}
-
 static void assert_no_secrets(const char *buf, size_t len)
 {
-    ck_assert_msg(!contains(buf, len, TOKEN), "token leaked");
-    ck_assert_msg(!contains(buf, len, KEY), "JWT key leaked");
-    ck_assert_msg(!contains(buf, len, SECRET), "secret leaked");
+    ck_assert_msg(!tu_contains(buf, len, TOKEN), "token leaked");
+    ck_assert_msg(!tu_contains(buf, len, KEY), "JWT key leaked");
+    ck_assert_msg(!tu_contains(buf, len, SECRET), "secret leaked");
 }
 
 static void assert_utf8(const char *buf, size_t len)
@@ -400,7 +392,7 @@ START_TEST(report_json_values_right)
                                       "b\xef\xbf\xbd\xef\xbf\xbd'\"$x\\\n\t<script>x</script>"
                                       "$MANTA_SECRET\x01"
                                       "end");
-    ck_assert(contains(buf, len, "@a\\u0000b\\ufffd\\ufffd'\\\"$x\\\\\\n\\t<script>"));
+    ck_assert(tu_contains(buf, len, "@a\\u0000b\\ufffd\\ufffd'\\\"$x\\\\\\n\\t<script>"));
     const cJSON *rb5 = mh_json_get(mh_json_get(cJSON_GetArrayItem(cases, 5), "response"), "body");
     ck_assert(strstr(rb5->valuestring, "leaked $MANTA_TOKEN and $MANTA_JWT_KEY and $MANTA_SECRET"));
     /* Large answer: capped before the split é, then the note. */
@@ -419,9 +411,9 @@ START_TEST(report_json_secrets_redacted)
     size_t len;
     char *buf = render(mh_report_json_write, &len);
     assert_no_secrets(buf, len);
-    ck_assert(contains(buf, len, "$MANTA_TOKEN"));
-    ck_assert(contains(buf, len, "$MANTA_SECRET"));
-    ck_assert(contains(buf, len, "$MANTA_JWT_KEY"));
+    ck_assert(tu_contains(buf, len, "$MANTA_TOKEN"));
+    ck_assert(tu_contains(buf, len, "$MANTA_SECRET"));
+    ck_assert(tu_contains(buf, len, "$MANTA_JWT_KEY"));
     free(buf);
 }
 END_TEST
@@ -778,19 +770,19 @@ static const char *arg_after(const stub_args *a, const char *flag, const char *p
     return NULL;
 }
 
+/* A fresh scratch folder (caller frees with remove_dir). */
 static char *make_dir(void)
 {
-    char tmpl[] = "/tmp/mh-report-curl-XXXXXX";
-    char *d = mkdtemp(tmpl);
+    tu_tmp t;
+    tu_tmp_init(&t, "report-curl");
+    char *d = strdup(t.dir);
     ck_assert_ptr_nonnull(d);
-    return strdup(d);
+    return d;
 }
 
 static void remove_dir(char *dir)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tu_rm_tree(dir), 0);
     free(dir);
 }
 
@@ -960,7 +952,7 @@ START_TEST(report_json_without_redactor_valid)
     cJSON *doc = parse_json(buf, len);
     ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(doc, "cases")), N_RESULTS);
     /* Nothing registered, nothing hidden: the raw secret is there. */
-    ck_assert(contains(buf, len, SECRET));
+    ck_assert(tu_contains(buf, len, SECRET));
     cJSON_Delete(doc);
     free(buf);
 }

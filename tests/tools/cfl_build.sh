@@ -5,7 +5,7 @@
 # WORK), checks that every target's binary, dictionary, options and seed zip
 # are in $OUT, and runs each binary briefly on its unzipped seed corpus.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/out" "$tmp/work" "$tmp/src"

@@ -15,84 +15,24 @@
 #include "manta/jwt.h"
 #include "refserver.h"
 #include "testutil.h"
+#include "tu_report.h"
+#include "tu_server.h"
 
 #define KEY "cli-test-key"
 #define SECRET "cli-test-secret"
 
-typedef struct {
-    pid_t pid;
-    int out, err; /* read ends */
-} child;
-
-/* Starts `manta-harness serve ...` with secrets in the environment. */
-static child spawn_serve(const char *const *extra)
+/* Starts `manta-harness serve --port 0 --bot-id cli-bot EXTRA...` with the
+ * secrets in its environment and its request log kept; s->url is its first
+ * stdout line ("" when none came). */
+static void spawn_serve(tu_serve *s, const char *const *extra)
 {
-    int po[2], pe[2];
-    ck_assert_int_eq(pipe(po), 0);
-    ck_assert_int_eq(pipe(pe), 0);
     const char *vars[] = {"MANTA_JWT_KEY=" KEY, "MANTA_SECRET=" SECRET, NULL};
-    char **env = tu_env_with(vars);
-    ck_assert_ptr_nonnull(env);
-    const char *av[32] = {MH_BINARY, "serve", "--port", "0", "--bot-id", "cli-bot"};
-    size_t n = 6;
-    for (size_t i = 0; extra && extra[i] && n < 31; i++)
+    const char *av[32] = {"--port", "0", "--bot-id", "cli-bot"};
+    size_t n = 4;
+    for (size_t i = 0; extra && extra[i] && n < 27; i++)
         av[n++] = extra[i];
     av[n] = NULL;
-    child c = {fork(), po[0], pe[0]};
-    ck_assert_int_ge(c.pid, 0);
-    if (c.pid == 0) {
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]);
-        close(pe[0]);
-        execve(MH_BINARY, (char *const *)av, env);
-        _exit(127);
-    }
-    tu_env_free(env);
-    close(po[1]);
-    close(pe[1]);
-    return c;
-}
-
-/* Reads fd until a newline or EOF, bounded by timeout_ms. */
-static size_t read_line(int fd, char *buf, size_t cap, int timeout_ms)
-{
-    size_t n = 0;
-    while (n + 1 < cap) {
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, timeout_ms) <= 0 || read(fd, buf + n, 1) != 1)
-            break;
-        if (buf[n++] == '\n')
-            break;
-    }
-    buf[n] = '\0';
-    return n;
-}
-
-/* Reads everything until EOF (bounded). Caller frees. */
-static char *read_all(int fd)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    ssize_t k;
-    struct pollfd p = {fd, POLLIN, 0};
-    while (n + 1 < cap && poll(&p, 1, 10000) > 0 && (k = read(fd, buf + n, cap - n - 1)) > 0)
-        n += (size_t)k;
-    buf[n] = '\0';
-    return buf;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int status = 0;
-    for (int i = 0; i < 100; i++) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        usleep(50000);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
+    tu_serve_start(s, av, vars, 1);
 }
 
 static long post(const char *url, const char *token, const char *body)
@@ -119,21 +59,18 @@ static long post(const char *url, const char *token, const char *body)
 
 START_TEST(cli_serve_url_request_sigterm_summary)
 {
-    child c = spawn_serve(NULL);
-    char line[256];
-    ck_assert_uint_gt(read_line(c.out, line, sizeof line, 10000), 0);
-    ck_assert_msg(strncmp(line, "http://127.0.0.1:", 17) == 0, "first line: %s", line);
-    line[strcspn(line, "\n")] = '\0';
+    tu_serve c;
+    spawn_serve(&c, NULL);
+    ck_assert_msg(strncmp(c.url, "http://127.0.0.1:", 17) == 0, "first line: %s", c.url);
     char url[320];
-    snprintf(url, sizeof url, "%s/openapi/personalTag?botId=cli-bot", line);
+    snprintf(url, sizeof url, "%s/openapi/personalTag?botId=cli-bot", c.url);
     long long now = (long long)time(NULL);
     char *tok = mh_jwt_mint(KEY, strlen(KEY), "cli-bot", now, now + 60);
     ck_assert_int_eq(post(url, tok, "{\"secret\":\"" SECRET "\",\"name\":\"cli\"}"), 200);
     ck_assert_int_eq(post(url, tok, "{\"secret\":\"" SECRET "\",\"name\":\"cli\"}"), 403);
     ck_assert_int_eq(post(url, "bad", "{}"), 401);
-    kill(c.pid, SIGTERM);
-    char *err = read_all(c.err);
-    ck_assert_int_eq(wait_exit(c.pid), 0);
+    char *err = NULL;
+    ck_assert_int_eq(tu_serve_stop(&c, SIGTERM, &err), 0);
     ck_assert_msg(strstr(err, "POST /openapi/personalTag 200 "), "log: %s", err);
     ck_assert_msg(strstr(err, "POST /openapi/personalTag 401 "), "log: %s", err);
     ck_assert_msg(strstr(err, "3 requests served, 1 tags stored"), "summary: %s", err);
@@ -143,8 +80,6 @@ START_TEST(cli_serve_url_request_sigterm_summary)
     ck_assert_ptr_null(strstr(err, tok));
     free(err);
     free(tok);
-    close(c.out);
-    close(c.err);
 }
 END_TEST
 
@@ -152,16 +87,13 @@ START_TEST(cli_serve_sigint_with_fault_exits_zero)
 {
     const char *extra[] = {"--fault", "drop-message", "--fault", "no-allow", "--rate-limit", "5",
                            NULL};
-    child c = spawn_serve(extra);
-    char line[256];
-    ck_assert_uint_gt(read_line(c.out, line, sizeof line, 10000), 0);
-    kill(c.pid, SIGINT);
-    char *err = read_all(c.err);
-    ck_assert_int_eq(wait_exit(c.pid), 0);
+    tu_serve c;
+    spawn_serve(&c, extra);
+    ck_assert_msg(c.url[0] != '\0', "serve printed nothing");
+    char *err = NULL;
+    ck_assert_int_eq(tu_serve_stop(&c, SIGINT, &err), 0);
     ck_assert_msg(strstr(err, "0 requests served, 0 tags stored"), "summary: %s", err);
     free(err);
-    close(c.out);
-    close(c.err);
 }
 END_TEST
 
@@ -255,10 +187,10 @@ static cJSON *run_against_fault(const char *fault, const cJSON **by_check)
     setenv("MANTA_JWT_KEY", KEY, 1);
     setenv("MANTA_SECRET", SECRET, 1);
     setenv("MANTA_BOT_ID", "cli-bot", 1);
-    child c = spawn_serve(extra);
-    char url[256];
-    ck_assert_uint_gt(read_line(c.out, url, sizeof url, 10000), 0);
-    url[strcspn(url, "\n")] = '\0';
+    tu_serve c;
+    spawn_serve(&c, extra);
+    ck_assert_msg(c.url[0] != '\0', "serve --fault %s printed nothing", fault);
+    const char *url = c.url;
     char report[128], fmt[160];
     snprintf(report, sizeof report, "/tmp/mh-fault-%d-%s.json", (int)getpid(), fault);
     snprintf(fmt, sizeof fmt, "json:%s", report);
@@ -278,23 +210,13 @@ static cJSON *run_against_fault(const char *fault, const cJSON **by_check)
     ck_assert_msg(rc == 0 || rc == 1, "run exit %d: %s", rc, err);
     free(out);
     free(err);
-    kill(c.pid, SIGTERM);
-    free(read_all(c.err));
-    ck_assert_int_eq(wait_exit(c.pid), 0);
-    close(c.out);
-    close(c.err);
+    ck_assert_int_eq(tu_serve_stop(&c, SIGTERM, NULL), 0);
     unsetenv("MANTA_JWT_KEY");
     unsetenv("MANTA_SECRET");
     unsetenv("MANTA_BOT_ID");
-    size_t len = 0;
-    char *text = tu_read_file(report, &len);
-    ck_assert_ptr_nonnull(text);
+    cJSON *doc = tu_report_load(report);
     unlink(report);
-    cJSON *doc = cJSON_ParseWithLength(text, len);
-    free(text);
-    ck_assert_ptr_nonnull(doc);
-    *by_check = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "summary"),
-                                                 "by_check");
+    *by_check = tu_report_get(tu_report_get(doc, "summary"), "by_check");
     return doc;
 }
 

@@ -5,7 +5,6 @@
  * collected and reported together (file: group / test), not just the first.
  */
 #include <check.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,33 +13,12 @@
 #include "manta/schema.h"
 #include "manta/spec.h"
 #include "testutil.h"
+#include "util/buf.h"
 
 #define JSTS_CASES MH_TEST_DATA "/jsts/cases.json"
 
-/* A growing text buffer for the mismatch report. */
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} report;
-
-static void report_add(report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report_add(report *r, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    ck_assert_int_ge(n, 0);
-    if (r->len + (size_t)n + 1 > r->cap) {
-        r->cap = (r->len + (size_t)n + 1) * 2;
-        r->buf = realloc(r->buf, r->cap);
-        ck_assert_ptr_nonnull(r->buf);
-    }
-    va_start(ap, fmt);
-    vsnprintf(r->buf + r->len, r->cap - r->len, fmt, ap);
-    va_end(ap);
-    r->len += (size_t)n;
-}
+/* The mismatch report: one line per case that went wrong. */
+typedef mh__buf report;
 
 static cJSON *load_table(void)
 {
@@ -87,7 +65,7 @@ static int run_case(const cJSON *c, report *r)
     mh_error err = {0};
     int ok = 0;
     if (mh_spec_load_buffer(doc, strlen(doc), "jsts", &sp, &err) != MH_OK) {
-        report_add(r, "  %s: spec did not load: %s\n", desc, err.message);
+        mh__buf_addf(r, "  %s: spec did not load: %s\n", desc, err.message);
         goto out;
     }
     const mh_schema *s = mh_spec_schema(sp, "S", &err);
@@ -95,16 +73,16 @@ static int run_case(const cJSON *c, report *r)
     cJSON *inst = NULL;
     mh_json_error je;
     if (mh_json_parse(data, strlen(data), NULL, &inst, &je) != MH_JSON_OK) {
-        report_add(r, "  %s: data %s did not parse: %s\n", desc, data, je.message);
+        mh__buf_addf(r, "  %s: data %s did not parse: %s\n", desc, data, je.message);
         goto out;
     }
     mh_violations v = {0};
     size_t n = mh_schema_validate(s, inst, MH_DIR_RESPONSE, &v);
     ok = (n == 0) == want;
     if (!ok)
-        report_add(r, "  %s: data %s expected %s, got %zu violation(s)%s%s\n", desc, data,
-                   want ? "valid" : "invalid", n, n ? ", first: " : "",
-                   n ? v.items[0].message : "");
+        mh__buf_addf(r, "  %s: data %s expected %s, got %zu violation(s)%s%s\n", desc, data,
+                     want ? "valid" : "invalid", n, n ? ", first: " : "",
+                     n ? v.items[0].message : "");
     mh_violations_free(&v);
     cJSON_Delete(inst);
 out:
@@ -121,12 +99,12 @@ START_TEST(test_jsts_suite_matches)
     int total = cJSON_GetArraySize(cases), passed = 0;
     /* A converter that silently drops everything must not pass. */
     ck_assert_int_ge(total, 300);
-    report r = {0};
+    report r = MH__BUF_INIT;
     const cJSON *c;
     cJSON_ArrayForEach(c, cases) passed += run_case(c, &r);
     ck_assert_msg(passed == total, "%d of %d JSON Schema Test Suite cases disagree:\n%s",
-                  total - passed, total, r.buf ? r.buf : "");
-    free(r.buf);
+                  total - passed, total, r.p ? r.p : "");
+    mh__buf_free(&r);
     cJSON_Delete(table);
 }
 END_TEST

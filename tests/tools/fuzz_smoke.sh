@@ -5,7 +5,7 @@
 # corpus and regression inputs. Fails on any crash, leak, UB report or
 # violated property. Needs clang; CTest registers it only when clang exists.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${MH_FUZZ_SMOKE_RUNS:-3000}
 build=${MH_FUZZ_BUILD:-$root/build-fuzz}
 MH_FUZZ_BUILD=$build "$root/scripts/fuzz.sh" --build-only

@@ -13,6 +13,7 @@
 #include "manta/spec.h"
 #include "refserver.h"
 #include "testutil.h"
+#include "util/buf.h"
 
 #define BOT "bot-1"
 #define BOT2 "bot-2"
@@ -76,21 +77,16 @@ typedef struct {
     char ctype[128];
     char allow[64];
     char retry_after[32];
-    char *body;
+    char *body; /* the whole body once http() returns ("" when none) */
     size_t len;
+    mh__buf in; /* the body while it arrives */
 } reply;
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
 {
     reply *r = ud;
-    char *nb = realloc(r->body, r->len + sz * n + 1);
-    if (!nb)
-        return 0;
-    r->body = nb;
-    memcpy(r->body + r->len, p, sz * n);
-    r->len += sz * n;
-    r->body[r->len] = '\0';
-    return sz * n;
+    mh__buf_add(&r->in, p, sz * n);
+    return r->in.failed ? 0 : sz * n;
 }
 
 static void copy_header(char *dst, size_t cap, const char *v, size_t n)
@@ -156,6 +152,7 @@ static reply http(fixture *f, const char *method, const char *target, const char
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     }
     r.cc = curl_easy_perform(c);
+    r.body = mh__buf_take(&r.in, &r.len);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
     curl_slist_free_all(hs);
     return r;

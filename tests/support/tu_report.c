@@ -2,6 +2,7 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -33,4 +34,27 @@ int tu_report_has_check(const cJSON *rep, const char *check)
 {
     const cJSON *bc = tu_report_get(tu_report_get(rep, "summary"), "by_check");
     return cJSON_GetObjectItemCaseSensitive(bc, check) != NULL;
+}
+
+size_t tu_report_checks(const cJSON *rep, char *buf, size_t cap)
+{
+    const cJSON *bc = tu_report_get(tu_report_get(rep, "summary"), "by_check");
+    const char *names[64];
+    size_t n = 0, shown = 0;
+    for (const cJSON *c = bc->child; c; c = c->next, n++)
+        if (shown < 64)
+            names[shown++] = c->string;
+    for (size_t i = 1; i < shown; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            const char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    buf[0] = '\0';
+    for (size_t i = 0; i < shown; i++) {
+        if (i)
+            strncat(buf, ",", cap - strlen(buf) - 1);
+        strncat(buf, names[i], cap - strlen(buf) - 1);
+    }
+    return n;
 }

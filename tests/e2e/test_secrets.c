@@ -30,6 +30,9 @@
 #include "refserver.h"
 #include "manta/spec.h"
 #include "testutil.h"
+#include "tu_report.h"
+#include "tu_server.h"
+#include "tu_tmp.h"
 
 #define BOT "sec-bot"
 /* quote, backslash, solidus, space, non-ASCII, shell and HTML specials */
@@ -58,11 +61,6 @@ static char *percent(const char *s, int lower)
     return out;
 }
 
-static int contains(const char *text, size_t len, const char *needle)
-{
-    return needle[0] && memmem(text, len, needle, strlen(needle)) != NULL;
-}
-
 /* Fails when text holds secret s (named name) in any form. */
 static void assert_no_form(const char *where, const char *text, size_t len, const char *name,
                            const char *s, const char *core)
@@ -75,7 +73,7 @@ static void assert_no_form(const char *where, const char *text, size_t len, cons
     const char *form_names[] = {"raw", "JSON-escaped", "percent-encoded", "percent-encoded",
                                 "core (some escaped form)"};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        if (forms[i] && contains(text, len, forms[i])) {
+        if (forms[i] && tu_contains(text, len, forms[i])) {
             const char *at = memmem(text, len, forms[i], strlen(forms[i]));
             size_t off = (size_t)(at - text), from = off > 80 ? off - 80 : 0;
             ck_abort_msg("%s leaks the %s (%s) at byte %zu: ...%.*s...", where, name, form_names[i],
@@ -147,72 +145,6 @@ static int assert_clean_dir(const char *dir, const char *extra_token)
 
 /* ------------------------------------------------------------- fixtures */
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-typedef struct {
-    char dir[64];
-    char paths[8][256];
-    int next;
-} tmp_dir;
-
-static void tmp_init(tmp_dir *t)
-{
-    memset(t, 0, sizeof *t);
-    snprintf(t->dir, sizeof t->dir, "/tmp/mh-secrets-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(t->dir));
-}
-
-static const char *tmp_path(tmp_dir *t, const char *fmt, const char *name)
-{
-    char *b = t->paths[t->next++ % 8];
-    char dir[64];
-    memcpy(dir, t->dir, sizeof dir);
-    snprintf(b, 256, fmt, dir, name);
-    return b;
-}
-
-static void tmp_free(tmp_dir *t)
-{
-    nftw(t->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-typedef struct {
-    mh_spec *spec;
-    mh_refserver *srv;
-    char url[128];
-} ref_target;
-
-static void ref_start(ref_target *t, unsigned long long faults)
-{
-    mh_error err;
-    mh_error_clear(&err);
-    ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &t->spec, &err), MH_OK);
-    const char *bots[] = {BOT};
-    mh_refserver_opts o;
-    memset(&o, 0, sizeof o);
-    o.spec = t->spec;
-    o.bot_ids = bots;
-    o.bot_count = 1;
-    o.secret = SECRET;
-    o.jwt_key = KEY;
-    o.jwt_key_len = strlen(KEY);
-    o.faults = faults;
-    ck_assert_int_eq(mh_refserver_start(&o, &t->srv, &err), MH_OK);
-    snprintf(t->url, sizeof t->url, "%s", mh_refserver_base_url(t->srv));
-}
-
-static void ref_stop(ref_target *t)
-{
-    mh_refserver_stop(t->srv);
-    mh_spec_free(t->spec);
-}
-
 static const unsigned long long ECHO_BOTH =
     MH_FAULT_BIT(MH_FAULT_ECHO_SECRET) | MH_FAULT_BIT(MH_FAULT_ECHO_TOKEN);
 
@@ -235,16 +167,12 @@ static int run_clean(const char *const *argv, const char *extra_token, char **ou
     return rc;
 }
 
+/* 1 when the JSON report at path names check in summary.by_check. */
 static int report_has_check(const char *path, const char *check)
 {
-    char *text = tu_read_file(path, NULL);
-    ck_assert_msg(text != NULL, "no report at %s", path);
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    ck_assert_ptr_nonnull(j);
-    cJSON *bc = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "summary"), "by_check");
-    int has = cJSON_GetObjectItem(bc, check) != NULL;
-    cJSON_Delete(j);
+    cJSON *rep = tu_report_load(path);
+    int has = tu_report_has_check(rep, check);
+    cJSON_Delete(rep);
     return has;
 }
 
@@ -262,15 +190,15 @@ static char *mint(long long ttl)
  * fire) and reported without the secret anywhere. */
 static void run_all_outputs(int via_env, int use_token)
 {
-    ref_target t;
-    ref_start(&t, ECHO_BOTH);
-    tmp_dir d;
-    tmp_init(&d);
-    const char *json = tmp_path(&d, "json:%s/%s", "r.json");
-    const char *junit = tmp_path(&d, "junit:%s/%s", "r.xml");
-    const char *html = tmp_path(&d, "html:%s/%s", "r.html");
-    const char *sarif = tmp_path(&d, "sarif:%s/%s", "r.sarif");
-    const char *bl = tmp_path(&d, "%s/%s", "baseline.json");
+    tu_ref t;
+    tu_ref_start(&t, BOT, SECRET, KEY, ECHO_BOTH, 0);
+    tu_tmp d;
+    tu_tmp_init(&d, "secrets");
+    const char *json = tu_tmp_flag(&d, "json", "r.json");
+    const char *junit = tu_tmp_flag(&d, "junit", "r.xml");
+    const char *html = tu_tmp_flag(&d, "html", "r.html");
+    const char *sarif = tu_tmp_flag(&d, "sarif", "r.sarif");
+    const char *bl = tu_tmp_path(&d, "baseline.json");
     char *tok = use_token ? mint(3600) : NULL;
     const char *av[40] = {"manta-harness",    "run",
                           "--no-progress",    "--verbose",
@@ -307,8 +235,8 @@ static void run_all_outputs(int via_env, int use_token)
                   "the echo faults did not fire: nothing was tested");
     ck_assert_int_eq(assert_clean_dir(d.dir, tok), 5);
     free(tok);
-    tmp_free(&d);
-    ref_stop(&t);
+    tu_tmp_free(&d);
+    tu_ref_stop(&t);
 }
 
 START_TEST(secrets_run_flags_key_all_outputs_clean)
@@ -355,12 +283,12 @@ END_TEST
 /* fuzz saves finding files; replay re-sends one; merge-reports combines. */
 START_TEST(secrets_fuzz_casefiles_replay_clean)
 {
-    ref_target t;
-    ref_start(&t, ECHO_BOTH);
-    tmp_dir d;
-    tmp_init(&d);
-    const char *outdir = tmp_path(&d, "%s/%s", "cases");
-    const char *json = tmp_path(&d, "json:%s/%s", "f.json");
+    tu_ref t;
+    tu_ref_start(&t, BOT, SECRET, KEY, ECHO_BOTH, 0);
+    tu_tmp d;
+    tu_tmp_init(&d, "secrets");
+    const char *outdir = tu_tmp_path(&d, "cases");
+    const char *json = tu_tmp_flag(&d, "json", "f.json");
     const char *fz[] = {
         "manta-harness", "fuzz",     "--iterations", "40",         "--seed", "3",        "--out",
         outdir,          "--report", json,           "--base-url", t.url,    "--bot-id", BOT,
@@ -390,23 +318,23 @@ START_TEST(secrets_fuzz_casefiles_replay_clean)
     unsetenv("MANTA_BOT_ID");
     closedir(dir);
     ck_assert_int_gt(replayed, 0);
-    tmp_free(&d);
-    ref_stop(&t);
+    tu_tmp_free(&d);
+    tu_ref_stop(&t);
 }
 END_TEST
 
 START_TEST(secrets_merge_reports_clean)
 {
-    ref_target t;
-    ref_start(&t, ECHO_BOTH);
-    tmp_dir d;
-    tmp_init(&d);
+    tu_ref t;
+    tu_ref_start(&t, BOT, SECRET, KEY, ECHO_BOTH, 0);
+    tu_tmp d;
+    tu_tmp_init(&d, "secrets");
     const char *paths[2];
     for (int k = 0; k < 2; k++) {
         char shard[8], name[16];
         snprintf(shard, sizeof shard, "%d/2", k + 1);
         snprintf(name, sizeof name, "s%d.json", k + 1);
-        const char *flag = tmp_path(&d, "json:%s/%s", name);
+        const char *flag = tu_tmp_flag(&d, "json", name);
         paths[k] = flag + 5;
         const char *av[] = {
             "manta-harness", "run",  "--no-progress", "--quiet", "--suite",  "valid,auth",
@@ -415,13 +343,13 @@ START_TEST(secrets_merge_reports_clean)
             "--secret",      SECRET, "--jwt-key",     KEY,       NULL};
         ck_assert_int_eq(run_clean(av, NULL, NULL), 1);
     }
-    const char *merged = tmp_path(&d, "%s/%s", "merged.json");
+    const char *merged = tu_tmp_path(&d, "merged.json");
     const char *mr[] = {"manta-harness", "merge-reports", merged, paths[0], paths[1], NULL};
     run_clean(mr, NULL, NULL);
     ck_assert_msg(report_has_check(merged, "sensitive_data_exposure"), "merge lost the finding");
     ck_assert_int_eq(assert_clean_dir(d.dir, NULL), 3);
-    tmp_free(&d);
-    ref_stop(&t);
+    tu_tmp_free(&d);
+    tu_ref_stop(&t);
 }
 END_TEST
 
@@ -471,50 +399,16 @@ END_TEST
 
 /* ---------------------------------------------------------------- serve */
 
-static char *read_until_eof(int fd, int timeout_ms)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    ssize_t k;
-    struct pollfd p = {fd, POLLIN, 0};
-    while (n + 1 < cap && poll(&p, 1, timeout_ms) > 0 && (k = read(fd, buf + n, cap - n - 1)) > 0)
-        n += (size_t)k;
-    buf[n] = '\0';
-    return buf;
-}
-
 /* serve with secrets in the environment, driven by `run` (whose own
  * outputs are checked too); its stderr log must stay clean. */
 START_TEST(secrets_serve_log_clean)
 {
-    int po[2], pe[2];
-    ck_assert_int_eq(pipe(po), 0);
-    ck_assert_int_eq(pipe(pe), 0);
     const char *vars[] = {"MANTA_JWT_KEY=" KEY, "MANTA_SECRET=" SECRET, NULL};
-    char **env = tu_env_with(vars);
-    ck_assert_ptr_nonnull(env);
-    const char *sv[] = {MH_BINARY, "serve",       "--port",  "0",          "--bot-id", BOT,
-                        "--fault", "echo-secret", "--fault", "echo-token", NULL};
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(po[1], 1);
-        dup2(pe[1], 2);
-        close(po[0]);
-        close(pe[0]);
-        execve(MH_BINARY, (char *const *)sv, env);
-        _exit(127);
-    }
-    tu_env_free(env);
-    close(po[1]);
-    close(pe[1]);
-    char url[256];
-    size_t n = 0;
-    struct pollfd p = {po[0], POLLIN, 0};
-    while (n + 1 < sizeof url && poll(&p, 1, 20000) > 0 && read(po[0], url + n, 1) == 1 &&
-           url[n] != '\n')
-        n++;
-    url[n] = '\0';
+    const char *sv[] = {"--port",      "0",       "--bot-id",   BOT, "--fault",
+                        "echo-secret", "--fault", "echo-token", NULL};
+    tu_serve srv;
+    tu_serve_start(&srv, sv, vars, 1);
+    const char *url = srv.url;
     ck_assert_msg(strncmp(url, "http://", 7) == 0, "serve printed '%s'", url);
 
     /* the secrets, percent-encoded, in the path and query of requests */
@@ -558,12 +452,8 @@ START_TEST(secrets_serve_log_clean)
     free(enc);
     free(kenc);
 
-    kill(pid, SIGTERM);
-    char *log = read_until_eof(pe[0], 10000);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(po[0]);
-    close(pe[0]);
+    char *log = NULL;
+    tu_serve_stop(&srv, SIGTERM, &log);
     ck_assert_msg(strstr(log, " 401 ") != NULL, "no request log lines: %s", log);
     assert_clean_text("serve's stderr log", log, strlen(log), NULL);
     free(log);

@@ -11,14 +11,12 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,6 +29,8 @@
 #include "testutil.h"
 #include "tu_report.h"
 #include "tu_hostile.h"
+#include "tu_server.h"
+#include "tu_tmp.h"
 
 /* Known credentials: distinctive strings so a grep cannot hit them by chance. */
 #define BOT "e2e-bot"
@@ -38,47 +38,6 @@
 #define KEY "e2e-JWTKEY-w4Pv2"
 
 /* ------------------------------------------------------------------ utils */
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-/* A fresh scratch directory per test; removed by tmp_free. */
-typedef struct {
-    char dir[64];
-} tmp_dir;
-
-static void tmp_init(tmp_dir *t)
-{
-    snprintf(t->dir, sizeof t->dir, "/tmp/mh-e2e-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(t->dir));
-}
-
-static void tmp_free(tmp_dir *t)
-{
-    nftw(t->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* "<dir>/<name>" in a static rotating buffer (enough for one test's paths). */
-static const char *tmp_path(const tmp_dir *t, const char *name)
-{
-    static char bufs[8][256];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, 256, "%s/%s", t->dir, name);
-    return b;
-}
 
 /* A growable argv: av[0] is ignored by tu_run_cli. */
 typedef struct {
@@ -117,9 +76,9 @@ typedef struct {
 static cli_result run_cli(const args *a, int timeout_s)
 {
     cli_result r;
-    double t0 = now_ms();
+    double t0 = tu_now_ms();
     r.status = tu_run_cli(a->v, NULL, &r.out, &r.err, timeout_s);
-    r.ms = now_ms() - t0;
+    r.ms = tu_now_ms() - t0;
     return r;
 }
 
@@ -127,20 +86,6 @@ static void cli_free(cli_result *r)
 {
     free(r->out);
     free(r->err);
-}
-
-/* The by_check keys joined as "a,b" (for messages) and their count. */
-static size_t by_check_keys(const cJSON *rep, char *buf, size_t cap)
-{
-    cJSON *bc = tu_report_get(tu_report_get(rep, "summary"), "by_check");
-    size_t n = 0;
-    buf[0] = '\0';
-    for (cJSON *c = bc->child; c; c = c->next, n++) {
-        if (n)
-            strncat(buf, ",", cap - strlen(buf) - 1);
-        strncat(buf, c->string, cap - strlen(buf) - 1);
-    }
-    return n;
 }
 
 static mh_severity severity_of(const char *check)
@@ -152,45 +97,7 @@ static mh_severity severity_of(const char *check)
     return MH_SEV_ERROR;
 }
 
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* ------------------------------------------------------------ refserver */
-
-typedef struct {
-    mh_spec *spec;
-    mh_refserver *srv;
-} ref_target;
-
-static void ref_start(ref_target *t, unsigned long long faults, int no_listen)
-{
-    mh_error err;
-    mh_error_clear(&err);
-    ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &t->spec, &err), MH_OK);
-    const char *bots[] = {BOT};
-    mh_refserver_opts o;
-    memset(&o, 0, sizeof o);
-    o.spec = t->spec;
-    o.bot_ids = bots;
-    o.bot_count = 1;
-    o.secret = SECRET;
-    o.jwt_key = KEY;
-    o.jwt_key_len = strlen(KEY);
-    o.faults = faults;
-    o.no_listen = no_listen;
-    ck_assert_int_eq(mh_refserver_start(&o, &t->srv, &err), MH_OK);
-}
-
-static void ref_stop(ref_target *t)
-{
-    mh_refserver_stop(t->srv);
-    mh_spec_free(t->spec);
-}
 
 /* Asserts a clean run: exit 0, every case passed, nothing in by_check. */
 static void assert_clean(const cli_result *r, const char *report_path)
@@ -199,7 +106,7 @@ static void assert_clean(const cli_result *r, const char *report_path)
                   r->out);
     cJSON *rep = tu_report_load(report_path);
     char keys[512];
-    ck_assert_msg(by_check_keys(rep, keys, sizeof keys) == 0, "findings: %s", keys);
+    ck_assert_msg(tu_report_checks(rep, keys, sizeof keys) == 0, "findings: %s", keys);
     double cases = tu_report_summary_num(rep, "cases");
     ck_assert_double_eq(tu_report_summary_num(rep, "failed"), 0);
     ck_assert_double_eq(tu_report_summary_num(rep, "warnings"), 0);
@@ -220,9 +127,9 @@ static void assert_clean(const cli_result *r, const char *report_path)
 
 START_TEST(run_embedded_default_conformant_clean)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    const char *rp = tmp_path(&t, "r.json");
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    const char *rp = tu_tmp_path(&t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a = {0};
@@ -233,17 +140,17 @@ START_TEST(run_embedded_default_conformant_clean)
     ck_assert_double_ge(tu_report_summary_num(rep, "cases"), 80);
     cJSON_Delete(rep);
     cli_free(&r);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 START_TEST(run_external_refserver_conformant_clean)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, 0, 0);
-    const char *rp = tmp_path(&t, "r.json");
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, 0, 0);
+    const char *rp = tu_tmp_path(&t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a;
@@ -253,8 +160,8 @@ START_TEST(run_external_refserver_conformant_clean)
     assert_clean(&r, rp);
     ck_assert_uint_gt(mh_refserver_tag_count(ref.srv, BOT), 0);
     cli_free(&r);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -264,11 +171,11 @@ END_TEST
 START_TEST(run_fault_fires_exactly_its_check)
 {
     const mh_refserver_fault_info *f = &mh_refserver_faults[_i];
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, MH_FAULT_BIT(_i), 0);
-    const char *rp = tmp_path(&t, "r.json");
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, MH_FAULT_BIT(_i), 0);
+    const char *rp = tu_tmp_path(&t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a;
@@ -279,7 +186,7 @@ START_TEST(run_fault_fires_exactly_its_check)
     cli_result r = run_cli(&a, 180);
     cJSON *rep = tu_report_load(rp);
     char keys[512];
-    size_t n = by_check_keys(rep, keys, sizeof keys);
+    size_t n = tu_report_checks(rep, keys, sizeof keys);
     ck_assert_msg(n == 1 && tu_report_has_check(rep, f->check), "fault %s: expected {%s}, got {%s}",
                   f->name, f->check, keys);
     int want = severity_of(f->check) == MH_SEV_ERROR ? 1 : 0;
@@ -291,17 +198,17 @@ START_TEST(run_fault_fires_exactly_its_check)
         ck_assert_double_gt(tu_report_summary_num(rep, "failed"), 0);
     cJSON_Delete(rep);
     cli_free(&r);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 /* ------------------------------------------------------------- hostile */
 
 /* Runs a short plan against a hostile server; returns the parsed report. */
-static cJSON *run_hostile(tu_hostile *h, tmp_dir *t, const char *timeout_ms, cli_result *r)
+static cJSON *run_hostile(tu_hostile *h, tu_tmp *t, const char *timeout_ms, cli_result *r)
 {
-    const char *rp = tmp_path(t, "r.json");
+    const char *rp = tu_tmp_path(t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a;
@@ -317,23 +224,11 @@ static cJSON *run_hostile(tu_hostile *h, tmp_dir *t, const char *timeout_ms, cli
 static void assert_only(const cJSON *rep, const char *check, const cli_result *r, int want_exit)
 {
     char keys[512];
-    size_t n = by_check_keys(rep, keys, sizeof keys);
+    size_t n = tu_report_checks(rep, keys, sizeof keys);
     ck_assert_msg(tu_report_has_check(rep, check), "expected %s, got {%s}", check, keys);
     ck_assert_msg(r->status == want_exit, "exit %d, want %d; stderr: %s", r->status, want_exit,
                   r->err);
     (void)n;
-}
-
-static int sanitized_build(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-    return 1;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return 1;
-#endif
-#endif
-    return 0;
 }
 
 /* Runs the CLI with stdout/stderr to files and waits with wait4, so the
@@ -341,7 +236,7 @@ static int sanitized_build(void)
  * so. Returns the exit status (-1 when killed by a signal or timed out). */
 typedef int (*ready_fn)(void *ctx);
 
-static int spawn_cli(const args *a, const tmp_dir *t, ready_fn ready, void *ctx, int sig,
+static int spawn_cli(const args *a, const tu_tmp *t, ready_fn ready, void *ctx, int sig,
                      int timeout_s, struct rusage *ru, char **out, char **err)
 {
     char op[256], ep[256];
@@ -365,11 +260,11 @@ static int spawn_cli(const args *a, const tmp_dir *t, ready_fn ready, void *ctx,
         execv(MH_BINARY, (char *const *)av);
         _exit(127);
     }
-    double deadline = now_ms() + timeout_s * 1000.0;
+    double deadline = tu_now_ms() + timeout_s * 1000.0;
     int status = 0, signalled = 0;
     pid_t w;
     while ((w = wait4(pid, &status, WNOHANG, ru)) == 0) {
-        if (now_ms() > deadline) {
+        if (tu_now_ms() > deadline) {
             kill(pid, SIGKILL);
             w = wait4(pid, &status, 0, ru);
             break;
@@ -390,11 +285,11 @@ static int spawn_cli(const args *a, const tmp_dir *t, ready_fn ready, void *ctx,
 
 START_TEST(run_hostile_huge_answer_transport_error_bounded_memory)
 {
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile *h = tu_hostile_start(TU_HOSTILE_HUGE, NULL, 0); /* 50 MB */
     ck_assert_ptr_nonnull(h);
-    const char *rp = tmp_path(&t, "r.json");
+    const char *rp = tu_tmp_path(&t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a;
@@ -404,27 +299,27 @@ START_TEST(run_hostile_huge_answer_transport_error_bounded_memory)
     struct rusage ru;
     memset(&ru, 0, sizeof ru);
     char *out = NULL, *err = NULL;
-    double t0 = now_ms();
+    double t0 = tu_now_ms();
     int st = spawn_cli(&a, &t, NULL, NULL, 0, 60, &ru, &out, &err);
-    double ms = now_ms() - t0;
+    double ms = tu_now_ms() - t0;
     cJSON *rep = tu_report_load(rp);
     cli_result r = {st, out, err, ms};
     /* The status line and headers arrived: the target answered, exit 1. */
     assert_only(rep, "transport_error", &r, 1);
     ck_assert_msg(ms < 30000, "took %.0f ms", ms);
-    if (!sanitized_build())
+    if (!tu_sanitized())
         ck_assert_msg(ru.ru_maxrss < 64 * 1024, "peak RSS %ld KiB", ru.ru_maxrss);
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 START_TEST(run_hostile_unsized_huge_answer_transport_error)
 {
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile_opts o = {.mode = TU_HOSTILE_HUGE_UNSIZED};
     tu_hostile *h = tu_hostile_start_opts(&o);
     ck_assert_ptr_nonnull(h);
@@ -434,14 +329,14 @@ START_TEST(run_hostile_unsized_huge_answer_transport_error)
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 START_TEST(run_hostile_silent_times_out_exit_3)
 {
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile *h = tu_hostile_start(TU_HOSTILE_SILENT, NULL, 0);
     ck_assert_ptr_nonnull(h);
     cli_result r;
@@ -453,7 +348,7 @@ START_TEST(run_hostile_silent_times_out_exit_3)
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -461,8 +356,8 @@ START_TEST(run_hostile_reset_mid_body_transport_error)
 {
     static const char part[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                "Content-Length: 200\r\n\r\n{\"success\":true,\"mess";
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile *h = tu_hostile_start(TU_HOSTILE_RESET, part, sizeof part - 1);
     ck_assert_ptr_nonnull(h);
     cli_result r;
@@ -471,14 +366,14 @@ START_TEST(run_hostile_reset_mid_body_transport_error)
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 START_TEST(run_hostile_garbage_transport_error_exit_3)
 {
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile *h = tu_hostile_start(TU_HOSTILE_GARBAGE, NULL, 0);
     ck_assert_ptr_nonnull(h);
     cli_result r;
@@ -488,14 +383,14 @@ START_TEST(run_hostile_garbage_transport_error_exit_3)
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 START_TEST(run_hostile_deep_json_schema_finding_no_crash)
 {
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile_opts o = {.mode = TU_HOSTILE_DEEP_JSON, .size = 100000};
     tu_hostile *h = tu_hostile_start_opts(&o);
     ck_assert_ptr_nonnull(h);
@@ -519,7 +414,7 @@ START_TEST(run_hostile_deep_json_schema_finding_no_crash)
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -528,8 +423,8 @@ START_TEST(run_hostile_slow_drip_times_out)
     static const char answer[] =
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         "Content-Length: 39\r\n\r\n{\"success\":true,\"message\":\"dripped\"}";
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile_opts o = {
         .mode = TU_HOSTILE_DRIP, .payload = answer, .len = sizeof answer - 1, .drip_ms = 100};
     tu_hostile *h = tu_hostile_start_opts(&o);
@@ -542,7 +437,7 @@ START_TEST(run_hostile_slow_drip_times_out)
     cJSON_Delete(rep);
     cli_free(&r);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -587,7 +482,7 @@ START_TEST(run_list_cases_same_seed_identical)
 {
     char *a = list_cases("7", "abc", NULL);
     char *b = list_cases("7", "abc", NULL);
-    ck_assert_uint_gt(count_lines(a), 80);
+    ck_assert_uint_gt(tu_count_lines(a), 80);
     ck_assert_msg(strcmp(a, b) == 0,
                   "two --list-cases --seed 7 --run-id abc differ:\n%.300s\n%.300s", a, b);
     free(a);
@@ -613,9 +508,9 @@ START_TEST(run_list_cases_seed_and_run_id_effects)
 END_TEST
 
 /* The requests of a run (method, url, headers, body) as one JSON text. */
-static char *run_requests(const char *base_url, const tmp_dir *t, const char *seed)
+static char *run_requests(const char *base_url, tu_tmp *t, const char *seed)
 {
-    const char *rp = tmp_path(t, "seed.json");
+    const char *rp = tu_tmp_path(t, "seed.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a;
@@ -642,10 +537,10 @@ static char *run_requests(const char *base_url, const tmp_dir *t, const char *se
  * byte for byte; another seed sends other ones. */
 START_TEST(run_seed_determines_requests)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, 0, 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, 0, 0);
     const char *url = mh_refserver_base_url(ref.srv);
     char *a = run_requests(url, &t, "7");
     char *b = run_requests(url, &t, "7");
@@ -655,16 +550,16 @@ START_TEST(run_seed_determines_requests)
     free(a);
     free(b);
     free(c);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 END_TEST
 
 START_TEST(run_seed_printed_in_console_and_report)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    const char *rp = tmp_path(&t, "r.json");
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    const char *rp = tu_tmp_path(&t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a = {0};
@@ -696,7 +591,7 @@ START_TEST(run_seed_printed_in_console_and_report)
     ck_assert_msg(strstr(r.out, seed) != NULL, "seed %s not in header: %s", seed, r.out);
     cJSON_Delete(rep);
     cli_free(&r);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -734,7 +629,7 @@ START_TEST(run_shards_partition_plan)
         ck_assert_msg(hits == 1, "case line in %d shards: %s", hits, line);
     }
     for (int k = 0; k < 3; k++) {
-        size_t lines = count_lines(parts[k]);
+        size_t lines = tu_count_lines(parts[k]);
         ck_assert_uint_ge(lines, 2);
         total += lines - 1; /* minus the header */
         ck_assert_uint_gt(lines - 1, 0);
@@ -760,15 +655,16 @@ static void assert_no_secret_in(const char *what, const char *text, const char *
  * every report format; nothing may carry a credential. */
 static void redaction_run(const char *token)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, MH_FAULT_BIT(MH_FAULT_ECHO_SECRET) | MH_FAULT_BIT(MH_FAULT_ECHO_TOKEN), 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY,
+                 MH_FAULT_BIT(MH_FAULT_ECHO_SECRET) | MH_FAULT_BIT(MH_FAULT_ECHO_TOKEN), 0);
     const char *names[] = {"r.json", "r.xml", "r.html"};
     char flags[3][300];
-    snprintf(flags[0], 300, "json:%s", tmp_path(&t, names[0]));
-    snprintf(flags[1], 300, "junit:%s", tmp_path(&t, names[1]));
-    snprintf(flags[2], 300, "html:%s", tmp_path(&t, names[2]));
+    snprintf(flags[0], 300, "json:%s", tu_tmp_path(&t, names[0]));
+    snprintf(flags[1], 300, "junit:%s", tu_tmp_path(&t, names[1]));
+    snprintf(flags[2], 300, "html:%s", tu_tmp_path(&t, names[2]));
     args a = {0};
     args_add(&a, "manta-harness", "run", "--no-progress", "--verbose", "--base-url",
              mh_refserver_base_url(ref.srv), "--bot-id", BOT, "--secret", SECRET, "--report",
@@ -783,7 +679,7 @@ static void redaction_run(const char *token)
     assert_no_secret_in("stdout", r.out, secrets);
     assert_no_secret_in("stderr", r.err, secrets);
     for (int i = 0; i < 3; i++) {
-        char *text = tu_read_file(tmp_path(&t, names[i]), NULL);
+        char *text = tu_read_file(tu_tmp_path(&t, names[i]), NULL);
         assert_no_secret_in(names[i], text, secrets);
         if (i == 0) {
             ck_assert_ptr_nonnull(strstr(text, "$MANTA_TOKEN"));
@@ -792,7 +688,7 @@ static void redaction_run(const char *token)
         free(text);
     }
     /* The leak was found, and the curl reproductions use placeholders. */
-    cJSON *rep = tu_report_load(tmp_path(&t, "r.json"));
+    cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     ck_assert(tu_report_has_check(rep, "sensitive_data_exposure"));
     int curl_token = 0, curl_secret = 0;
     cJSON *c;
@@ -806,8 +702,8 @@ static void redaction_run(const char *token)
     ck_assert(curl_token && curl_secret);
     cJSON_Delete(rep);
     cli_free(&r);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 
 START_TEST(run_redacts_minted_credentials_everywhere)
@@ -830,11 +726,11 @@ END_TEST
 
 START_TEST(run_bad_flags_exit_2_nothing_sent)
 {
-    tmp_dir t;
-    tmp_init(&t);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
     tu_hostile *h = tu_hostile_start(TU_HOSTILE_SILENT, NULL, 0);
     ck_assert_ptr_nonnull(h);
-    const char *bad_spec = tmp_path(&t, "bad.json");
+    const char *bad_spec = tu_tmp_path(&t, "bad.json");
     FILE *f = fopen(bad_spec, "w");
     ck_assert_ptr_nonnull(f);
     fputs("{\n  \"openapi\": \"3.0.0\",\n  oops\n}\n", f);
@@ -865,7 +761,7 @@ START_TEST(run_bad_flags_exit_2_nothing_sent)
     ck_assert_uint_eq(tu_hostile_connection_count(h), 0);
     ck_assert_uint_eq(tu_hostile_request_count(h), 0);
     tu_hostile_stop(h);
-    tmp_free(&t);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -879,7 +775,7 @@ START_TEST(run_unreachable_exit_3_one_line_fast)
     args_run(&a, url);
     cli_result r = run_cli(&a, 60);
     ck_assert_msg(r.status == 3, "exit %d: %s", r.status, r.err);
-    ck_assert_msg(count_lines(r.err) == 1, "stderr is not one line: %s", r.err);
+    ck_assert_msg(tu_count_lines(r.err) == 1, "stderr is not one line: %s", r.err);
     ck_assert_ptr_nonnull(strstr(r.err, "unreachable"));
     ck_assert_msg(r.ms < 5000, "took %.0f ms", r.ms);
     cli_free(&r);
@@ -890,35 +786,35 @@ END_TEST
 
 START_TEST(run_reports_written_on_failure_nested_dir)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, MH_FAULT_BIT(MH_FAULT_CRASH_500), 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, MH_FAULT_BIT(MH_FAULT_CRASH_500), 0);
     char fj[300], fx[300], fh[300];
-    snprintf(fj, sizeof fj, "json:%s", tmp_path(&t, "a/b/c/r.json"));
-    snprintf(fx, sizeof fx, "junit:%s", tmp_path(&t, "x/r.xml"));
-    snprintf(fh, sizeof fh, "html:%s", tmp_path(&t, "h/i/r.html"));
+    snprintf(fj, sizeof fj, "json:%s", tu_tmp_path(&t, "a/b/c/r.json"));
+    snprintf(fx, sizeof fx, "junit:%s", tu_tmp_path(&t, "x/r.xml"));
+    snprintf(fh, sizeof fh, "html:%s", tu_tmp_path(&t, "h/i/r.html"));
     args a;
     args_run(&a, mh_refserver_base_url(ref.srv));
     args_add(&a, "--suite", "malformed", "--report", fj, "--report", fx, "--report", fh, NULL);
     cli_result r = run_cli(&a, 60);
     ck_assert_int_eq(r.status, 1);
-    cJSON *rep = tu_report_load(tmp_path(&t, "a/b/c/r.json"));
+    cJSON *rep = tu_report_load(tu_tmp_path(&t, "a/b/c/r.json"));
     ck_assert(tu_report_has_check(rep, "not_a_server_error"));
     cJSON_Delete(rep);
-    char *x = tu_read_file(tmp_path(&t, "x/r.xml"), NULL);
+    char *x = tu_read_file(tu_tmp_path(&t, "x/r.xml"), NULL);
     ck_assert_ptr_nonnull(x);
     ck_assert_ptr_nonnull(strstr(x, "<testsuite"));
     ck_assert_ptr_nonnull(strstr(x, "<failure"));
     free(x);
-    char *html = tu_read_file(tmp_path(&t, "h/i/r.html"), NULL);
+    char *html = tu_read_file(tu_tmp_path(&t, "h/i/r.html"), NULL);
     ck_assert_ptr_nonnull(html);
     ck_assert_ptr_nonnull(strstr(html, "<svg"));
     ck_assert_ptr_nonnull(strstr(html, "not_a_server_error"));
     free(html);
     cli_free(&r);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -929,27 +825,27 @@ static int ref_saw_requests(void *ctx)
 
 START_TEST(run_sigint_writes_every_report_interrupted)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, MH_FAULT_BIT(MH_FAULT_SLOW), 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, MH_FAULT_BIT(MH_FAULT_SLOW), 0);
     char fj[300], fx[300], fh[300];
-    snprintf(fj, sizeof fj, "json:%s", tmp_path(&t, "r.json"));
-    snprintf(fx, sizeof fx, "junit:%s", tmp_path(&t, "r.xml"));
-    snprintf(fh, sizeof fh, "html:%s", tmp_path(&t, "r.html"));
+    snprintf(fj, sizeof fj, "json:%s", tu_tmp_path(&t, "r.json"));
+    snprintf(fx, sizeof fx, "junit:%s", tu_tmp_path(&t, "r.xml"));
+    snprintf(fh, sizeof fh, "html:%s", tu_tmp_path(&t, "r.html"));
     args a;
     args_run(&a, mh_refserver_base_url(ref.srv));
     args_add(&a, "--concurrency", "1", "--repeat", "10", "--report", fj, "--report", fx, "--report",
              fh, NULL);
     struct rusage ru;
     char *out = NULL, *err = NULL;
-    double t0 = now_ms();
+    double t0 = tu_now_ms();
     int st = spawn_cli(&a, &t, ref_saw_requests, ref.srv, SIGINT, 60, &ru, &out, &err);
-    double ms = now_ms() - t0;
+    double ms = tu_now_ms() - t0;
     /* Interrupted runs did not conclude every case: never 0, never a crash. */
     ck_assert_msg(st == 1 || st == 130, "exit %d after SIGINT; stderr: %s", st, err);
     ck_assert_msg(ms < 20000, "SIGINT took %.0f ms to stop the run", ms);
-    cJSON *rep = tu_report_load(tmp_path(&t, "r.json"));
+    cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     ck_assert(cJSON_IsTrue(tu_report_get(rep, "interrupted")));
     /* Cases never sent are inconclusive, and the exchange cut short by the
      * interruption is not the server's transport error: a conformant (only
@@ -957,21 +853,21 @@ START_TEST(run_sigint_writes_every_report_interrupted)
     ck_assert_double_gt(tu_report_summary_num(rep, "inconclusive"), 0);
     ck_assert_double_lt(tu_report_summary_num(rep, "passed"), 880);
     char keys[512];
-    ck_assert_msg(by_check_keys(rep, keys, sizeof keys) == 0,
+    ck_assert_msg(tu_report_checks(rep, keys, sizeof keys) == 0,
                   "findings after SIGINT against a conformant server: {%s}", keys);
     cJSON_Delete(rep);
-    char *x = tu_read_file(tmp_path(&t, "r.xml"), NULL);
+    char *x = tu_read_file(tu_tmp_path(&t, "r.xml"), NULL);
     ck_assert_ptr_nonnull(x);
     ck_assert_ptr_nonnull(strstr(x, "</testsuites>"));
     free(x);
-    char *html = tu_read_file(tmp_path(&t, "r.html"), NULL);
+    char *html = tu_read_file(tu_tmp_path(&t, "r.html"), NULL);
     ck_assert_ptr_nonnull(html);
     ck_assert_ptr_nonnull(strstr(html, "</html>"));
     free(html);
     free(out);
     free(err);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 END_TEST
 
@@ -984,48 +880,6 @@ END_TEST
 typedef struct {
     mh_refserver *srv;
 } variant_ctx;
-
-static const char *find_header(const char *req, const char *name, size_t *len)
-{
-    size_t n = strlen(name);
-    const char *end = strstr(req, "\r\n\r\n");
-    for (const char *p = strstr(req, "\r\n"); p && p < end; p = strstr(p + 2, "\r\n")) {
-        const char *h = p + 2;
-        if (strncasecmp(h, name, n) == 0 && h[n] == ':') {
-            h += n + 1;
-            while (*h == ' ' || *h == '\t')
-                h++;
-            const char *e = strstr(h, "\r\n");
-            *len = (size_t)(e - h);
-            return h;
-        }
-    }
-    return NULL;
-}
-
-static char *dup_n(const char *s, size_t n)
-{
-    return s ? strndup(s, n) : NULL;
-}
-
-static const char *reason(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 429:
-        return "Too Many Requests";
-    }
-    return "Other";
-}
 
 static char *variant_answer(void *vctx, size_t k, const char *req, size_t len, size_t *out_len)
 {
@@ -1041,10 +895,8 @@ static char *variant_answer(void *vctx, size_t k, const char *req, size_t len, s
     char *q = strchr(target, '?');
     if (q)
         *q++ = '\0';
-    size_t al = 0, cl = 0;
-    const char *auth = find_header(req, "Authorization", &al);
-    const char *ctype = find_header(req, "Content-Type", &cl);
-    char *auth_s = dup_n(auth, al), *ct_s = dup_n(ctype, cl);
+    char *auth_s = tu_hostile_header_dup(req, "Authorization");
+    char *ct_s = tu_hostile_header_dup(req, "Content-Type");
     mh_refserver_answer ans;
     memset(&ans, 0, sizeof ans);
     int rc = 0;
@@ -1068,7 +920,7 @@ static char *variant_answer(void *vctx, size_t k, const char *req, size_t len, s
     int n = snprintf(out, cap,
                      "HTTP/1.1 %d %s\r\nContent-Type: %s; charset=utf-8\r\n"
                      "Transfer-Encoding: chunked\r\nConnection: close\r\n",
-                     ans.status, reason(ans.status), ans.content_type);
+                     ans.status, tu_hostile_reason(ans.status), ans.content_type);
     if (ans.allow)
         n += snprintf(out + n, cap - (size_t)n, "Allow: %s\r\n", ans.allow);
     if (ans.retry_after)
@@ -1095,16 +947,16 @@ static char *variant_answer(void *vctx, size_t k, const char *req, size_t len, s
 
 START_TEST(run_harmless_variants_pass_clean)
 {
-    tmp_dir t;
-    tmp_init(&t);
-    ref_target ref;
-    ref_start(&ref, 0, 1);
+    tu_tmp t;
+    tu_tmp_init(&t, "e2e");
+    tu_ref ref;
+    tu_ref_start(&ref, BOT, SECRET, KEY, 0, 1);
     variant_ctx ctx = {ref.srv};
     tu_hostile_opts o = {
         .mode = TU_HOSTILE_RAW_CLOSE, .answer_fn = variant_answer, .answer_ctx = &ctx};
     tu_hostile *h = tu_hostile_start_opts(&o);
     ck_assert_ptr_nonnull(h);
-    const char *rp = tmp_path(&t, "r.json");
+    const char *rp = tu_tmp_path(&t, "r.json");
     char flag[300];
     snprintf(flag, sizeof flag, "json:%s", rp);
     args a;
@@ -1117,8 +969,8 @@ START_TEST(run_harmless_variants_pass_clean)
     ck_assert_uint_gt(tu_hostile_request_count(h), 80);
     cli_free(&r);
     tu_hostile_stop(h);
-    ref_stop(&ref);
-    tmp_free(&t);
+    tu_ref_stop(&ref);
+    tu_tmp_free(&t);
 }
 END_TEST
 

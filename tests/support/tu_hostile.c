@@ -569,3 +569,59 @@ int tu_hostile_dead_port(void)
     close(fd);
     return port;
 }
+
+const char *tu_hostile_header(const char *raw, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    const char *end = strstr(raw, "\r\n\r\n");
+    for (const char *p = strstr(raw, "\r\n"); p && p < end; p = strstr(p + 2, "\r\n")) {
+        const char *h = p + 2;
+        if (strncasecmp(h, name, n) == 0 && h[n] == ':') {
+            h += n + 1;
+            while (*h == ' ' || *h == '\t')
+                h++;
+            *len = (size_t)(strstr(h, "\r\n") - h);
+            return h;
+        }
+    }
+    return NULL;
+}
+
+char *tu_hostile_header_dup(const char *raw, const char *name)
+{
+    size_t n = 0;
+    const char *v = tu_hostile_header(raw, name, &n);
+    if (!v)
+        return NULL;
+    char *s = malloc(n + 1);
+    if (s) {
+        memcpy(s, v, n);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+const char *tu_hostile_reason(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 302:
+        return "Found";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    }
+    return "Whatever";
+}

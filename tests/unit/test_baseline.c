@@ -2,13 +2,13 @@
  * the exit rule, malformed files, the JSON report's baseline section, and
  * the `run --baseline` round trip against the reference server. */
 #include "testutil.h"
+#include "tu_server.h"
+#include "tu_tmp.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "manta/baseline.h"
@@ -16,23 +16,21 @@
 #include "manta/model.h"
 #include "manta/report.h"
 
-static char tmpdir[] = "/tmp/mh-baseline-XXXXXX";
+static tu_tmp tmp;
 
 static void setup(void)
 {
-    ck_assert_ptr_nonnull(mkdtemp(strcpy(tmpdir, "/tmp/mh-baseline-XXXXXX")));
+    tu_tmp_init(&tmp, "baseline");
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tu_tmp_free(&tmp), 0);
 }
 
 static void in_tmp(char *buf, size_t n, const char *name)
 {
-    snprintf(buf, n, "%s/%s", tmpdir, name);
+    snprintf(buf, n, "%s/%s", tmp.dir, name);
 }
 
 static void write_file(const char *path, const char *text)
@@ -346,55 +344,24 @@ END_TEST
 
 /* ---- end to end: run --write-baseline / --baseline against serve -------------- */
 
-typedef struct {
-    pid_t pid;
-    char url[256];
-} server;
-
-/* Starts `manta-harness serve --port 0 ... [--fault F]` and reads its URL. */
-static void serve_start(server *s, const char *fault)
+/* Starts `manta-harness serve --port 0 ... [--fault F]`; s->url is its URL. */
+static void serve_start(tu_serve *s, const char *fault)
 {
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    s->pid = fork();
-    ck_assert_int_ge(s->pid, 0);
-    if (s->pid == 0) {
-        dup2(fds[1], 1);
-        int devnull = open("/dev/null", O_WRONLY); /* open+dup2: no stdio in the child */
-        if (devnull < 0 || dup2(devnull, 2) < 0)   /* the request log */
-            _exit(126);
-        close(fds[0]);
-        close(fds[1]);
-        const char *argv[] = {MH_BINARY,
-                              "serve",
-                              "--port",
-                              "0",
-                              "--bot-id",
-                              "gate-bot",
-                              "--secret",
-                              "gate-s3cret",
-                              "--jwt-key",
-                              "gate-k3y-0123456789",
-                              fault ? "--fault" : NULL,
-                              fault,
-                              NULL};
-        execv(MH_BINARY, (char **)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    ck_assert_ptr_nonnull(fgets(s->url, sizeof s->url, f));
-    s->url[strcspn(s->url, "\n")] = '\0';
-    fclose(f);
+    const char *args[] = {"--port",
+                          "0",
+                          "--bot-id",
+                          "gate-bot",
+                          "--secret",
+                          "gate-s3cret",
+                          "--jwt-key",
+                          "gate-k3y-0123456789",
+                          fault ? "--fault" : NULL,
+                          fault,
+                          NULL};
+    ck_assert_int_eq(tu_serve_start(s, args, NULL, 0), 0);
 }
 
-static void serve_stop(server *s)
-{
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, NULL, 0);
-}
-
-static int run_gate(const server *s, const char *flag, const char *file, const char *report,
+static int run_gate(const tu_serve *s, const char *flag, const char *file, const char *report,
                     char **out)
 {
     const char *argv[] = {"manta-harness",
@@ -428,7 +395,7 @@ START_TEST(baseline_run_round_trip_fails_only_on_new)
     in_tmp(base, sizeof base, "gate-baseline.json");
     in_tmp(path, sizeof path, "r.json");
     snprintf(rep, sizeof rep, "json:%s", path);
-    server s;
+    tu_serve s;
     char *out = NULL;
 
     /* 1. A server with a known fault: record its findings. */
@@ -445,14 +412,14 @@ START_TEST(baseline_run_round_trip_fails_only_on_new)
     /* 2. Same behaviour again with the baseline: every finding known, exit 0. */
     ck_assert_int_eq(run_gate(&s, "--baseline", base, rep, &out), 0);
     free(out);
-    serve_stop(&s);
+    tu_serve_stop(&s, SIGTERM, NULL);
 
     /* 3. A new error-severity fault: exit 1, and the only new findings are
      * the new check's. (A new warning alone would not fail the gate.) */
     serve_start(&s, "crash-500");
     ck_assert_int_eq(run_gate(&s, "--baseline", base, rep, &out), 1);
     free(out);
-    serve_stop(&s);
+    tu_serve_stop(&s, SIGTERM, NULL);
     size_t len;
     char *text = tu_read_file(path, &len);
     cJSON *doc = NULL;

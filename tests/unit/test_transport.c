@@ -17,13 +17,6 @@
 static const char OK_JSON[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                               "Content-Length: 2\r\n\r\n{}";
 
-static double wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
 static mh_case *make_case(const char *method, const char *target, const char *body, size_t len)
 {
     mh_case *c = mh_case_new();
@@ -529,9 +522,9 @@ START_TEST(transport_rate_limit_spaces_starts)
     collect col;
     collect_init(&col, N);
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_run(t, cs, N, on_done, &col, NULL, &err), MH_OK);
-    double took = wall_ms() - t0;
+    double took = tu_now_ms() - t0;
     ck_assert_msg(took >= 190 && took < 2000, "took %.0f ms", took);
     for (size_t i = 0; i < N; i++)
         ck_assert_int_eq(col.xs[i].status, 200);
@@ -557,9 +550,9 @@ static double fail_with(tu_hostile *h, const char *base, long timeout_ms, size_t
     mh_case *c = make_case("GET", "/p?botId=b", NULL, 0);
     mh_case_add_header(c, "Authorization", "Bearer SECRET-TOKEN-VALUE");
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_send_one(t, c, x, &err), MH_OK);
-    double took = wall_ms() - t0;
+    double took = tu_now_ms() - t0;
     if (x->error != MH_XFER_OK) {
         ck_assert_ptr_nonnull(x->error_text);
         ck_assert_ptr_null(strstr(x->error_text, "SECRET"));
@@ -825,9 +818,9 @@ START_TEST(transport_429_retry_after_then_ok)
     mh_case *c = make_case("POST", "/p", "{}", 2);
     mh_exchange x;
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_send_one(t, c, &x, &err), MH_OK);
-    double took = wall_ms() - t0;
+    double took = tu_now_ms() - t0;
     ck_assert_int_eq(x.error, MH_XFER_OK);
     ck_assert_int_eq(x.status, 200);
     ck_assert_int_eq(x.attempts, 2);
@@ -853,9 +846,9 @@ START_TEST(transport_429_always_rate_limited)
     mh_case *c = make_case("POST", "/p", "{}", 2);
     mh_exchange x;
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_send_one(t, c, &x, &err), MH_OK);
-    ck_assert_msg(wall_ms() - t0 < 1000, "retry wait not capped");
+    ck_assert_msg(tu_now_ms() - t0 < 1000, "retry wait not capped");
     ck_assert_int_eq(x.error, MH_XFER_OK);
     ck_assert_int_eq(x.status, 429);
     ck_assert_int_eq(x.attempts, 3);
@@ -885,9 +878,9 @@ START_TEST(transport_429_without_retry_after_backs_off)
     mh_case *c = make_case("GET", "/p", NULL, 0);
     mh_exchange x;
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_send_one(t, c, &x, &err), MH_OK);
-    double took = wall_ms() - t0;
+    double took = tu_now_ms() - t0;
     ck_assert_msg(took >= 150 && took < 2000, "took %.0f ms", took);
     ck_assert_int_eq(x.attempts, 2);
     ck_assert_int_eq(x.rate_limited, 1);
@@ -922,9 +915,9 @@ START_TEST(transport_stop_flag_interrupts)
     pthread_t th;
     ck_assert_int_eq(pthread_create(&th, NULL, raise_stop, (void *)&stop), 0);
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_run(t, cs, N, on_done, &col, &stop, &err), MH_OK);
-    double took = wall_ms() - t0;
+    double took = tu_now_ms() - t0;
     pthread_join(th, NULL);
     ck_assert_msg(took >= 150 && took < 2000, "took %.0f ms", took);
     for (size_t i = 0; i < N; i++) {
@@ -962,7 +955,7 @@ typedef struct {
 static void on_timed(void *ctx, size_t index, mh_exchange *x)
 {
     timing *tm = ctx;
-    double at = wall_ms() - tm->t0;
+    double at = tu_now_ms() - tm->t0;
     if (index == 0) {
         tm->slow_done_ms = at;
         tm->slow_status = x->status;
@@ -986,7 +979,7 @@ START_TEST(transport_429_wait_does_not_block_others)
     mh_transport *t = make_transport(tu_hostile_base_url(h), &o);
     mh_case *cs[4] = {make_case("POST", "/slow", "{}", 2), make_case("POST", "/f1", "{}", 2),
                       make_case("POST", "/f2", "{}", 2), make_case("POST", "/f3", "{}", 2)};
-    timing tm = {.t0 = wall_ms()};
+    timing tm = {.t0 = tu_now_ms()};
     mh_error err;
     ck_assert_int_eq(mh_transport_run(t, cs, 4, on_timed, &tm, NULL, &err), MH_OK);
     ck_assert_int_eq(tm.count, 4);
@@ -1013,9 +1006,9 @@ START_TEST(transport_stop_during_retry_wait)
     pthread_t th;
     ck_assert_int_eq(pthread_create(&th, NULL, raise_stop, (void *)&stop), 0);
     mh_error err;
-    double t0 = wall_ms();
+    double t0 = tu_now_ms();
     ck_assert_int_eq(mh_transport_run(t, cs, 1, on_done, &col, &stop, &err), MH_OK);
-    double took = wall_ms() - t0;
+    double took = tu_now_ms() - t0;
     pthread_join(th, NULL);
     ck_assert_msg(took < 800, "stop not honoured during a retry wait: %.0f ms", took);
     ck_assert_int_eq(col.seen[0], 1);

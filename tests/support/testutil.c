@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "testutil.h"
 
 #include <errno.h>
@@ -11,56 +12,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+
 char *tu_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
+    mh__buf b = MH__BUF_INIT;
+    char chunk[65536];
     size_t k;
-    while (buf && (k = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
+    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        mh__buf_add(&b, chunk, k);
     fclose(f);
-    if (!buf)
-        return NULL;
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-typedef struct {
-    char *data;
-    size_t len, cap;
-} tu_buf;
-
-static void buf_append(tu_buf *b, const char *p, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->cap ? b->cap * 2 : 4096);
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *nd = realloc(b->data, cap);
-        if (!nd)
-            return;
-        b->data = nd;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    return mh__buf_take(&b, len);
 }
 
 int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char **err,
@@ -113,9 +78,7 @@ int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char
         }
     }
     close(pin[1]);
-    tu_buf bo = {0}, be = {0};
-    buf_append(&bo, "", 0);
-    buf_append(&be, "", 0);
+    mh__buf bo = MH__BUF_INIT, be = MH__BUF_INIT;
     struct pollfd fds[2] = {{pout[0], POLLIN, 0}, {perr[0], POLLIN, 0}};
     time_t deadline = time(NULL) + timeout_s;
     int open_fds = 2, killed = 0;
@@ -138,7 +101,7 @@ int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char
                 fds[i].fd = -1;
                 open_fds--;
             } else {
-                buf_append(i == 0 ? &bo : &be, chunk, (size_t)k);
+                mh__buf_add(i == 0 ? &bo : &be, chunk, (size_t)k);
             }
         }
     }
@@ -147,17 +110,50 @@ int tu_run_cli(const char *const *argv, const char *stdin_text, char **out, char
             close(fds[i].fd);
     int status = 0;
     waitpid(pid, &status, 0);
+    /* "" when the stream was empty; NULL only when memory ran out. */
     if (out)
-        *out = bo.data;
+        *out = mh__buf_take(&bo, NULL);
     else
-        free(bo.data);
+        mh__buf_free(&bo);
     if (err)
-        *err = be.data;
+        *err = mh__buf_take(&be, NULL);
     else
-        free(be.data);
+        mh__buf_free(&be);
     if (killed || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+double tu_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+size_t tu_count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+int tu_contains(const char *hay, size_t len, const char *needle)
+{
+    return needle[0] && memmem(hay, len, needle, strlen(needle)) != NULL;
+}
+
+int tu_sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return 1;
+#endif
+#endif
+    return 0;
 }
 
 int tu_run_suite(Suite *s)

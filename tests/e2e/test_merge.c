@@ -3,6 +3,7 @@
  * report (timings aside); JUnit re-emitted from the merged data equals the
  * unsharded JUnit; mismatched or duplicated shards are refused (exit 2). */
 #include "testutil.h"
+#include "tu_tmp.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ static const mh_operation op = {
     .method = "POST", .path = "/openapi/personalTag", .id = "POST /openapi/personalTag"};
 static mh_result rs[N];
 static mh_redactor *red;
-static char dir[] = "/tmp/mh-merge-XXXXXX";
+static tu_tmp tmp;
+static const char *dir = tmp.dir;
 
 static void mk(int i, const char *id, mh_suite su, mh_outcome out, int status, const char *body)
 {
@@ -59,7 +61,7 @@ static void mk(int i, const char *id, mh_suite su, mh_outcome out, int status, c
 
 static void setup(void)
 {
-    ck_assert_ptr_nonnull(mkdtemp(strcpy(dir, "/tmp/mh-merge-XXXXXX")));
+    tu_tmp_init(&tmp, "merge");
     red = mh_redactor_new();
     mh_redactor_add(red, TOKEN, "$MANTA_TOKEN");
     mh_redactor_add(red, SECRET, "$MANTA_SECRET");
@@ -88,9 +90,7 @@ static void teardown(void)
     for (int i = 0; i < N; i++)
         mh_result_clear(&rs[i]);
     mh_redactor_free(red);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tu_tmp_free(&tmp), 0);
 }
 
 static mh_run full_run(uint64_t seed)

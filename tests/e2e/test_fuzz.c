@@ -9,44 +9,13 @@
 #include <unistd.h>
 
 #include "refserver.h"
-#include "manta/spec.h"
+#include "tu_server.h"
+#include "tu_tmp.h"
+#include "util/buf.h"
 
 #define BOT "fuzz-bot"
 #define SECRET "fuzz-secret-value-123"
 #define KEY "fuzz-jwt-key-value-456"
-
-static mh_spec *spec;
-
-static mh_refserver *start(unsigned long long faults)
-{
-    if (!spec)
-        ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &spec, NULL), MH_OK);
-    const char *bots[] = {BOT};
-    mh_refserver_opts o = {.host = "127.0.0.1",
-                           .spec = spec,
-                           .bot_ids = bots,
-                           .bot_count = 1,
-                           .secret = SECRET,
-                           .jwt_key = KEY,
-                           .jwt_key_len = strlen(KEY),
-                           .faults = faults};
-    mh_refserver *s = NULL;
-    ck_assert_int_eq(mh_refserver_start(&o, &s, NULL), MH_OK);
-    return s;
-}
-
-static void teardown(void)
-{
-    mh_spec_free(spec);
-    spec = NULL;
-}
-
-static char *make_dir(void)
-{
-    char *d = strdup("/tmp/mh-fuzz-test-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(d));
-    return d;
-}
 
 /* Runs fuzz against url; returns the exit status. */
 static int fuzz(const char *url, const char *out, const char *iterations, char **stdout_text)
@@ -62,31 +31,32 @@ static int fuzz(const char *url, const char *out, const char *iterations, char *
 static char *list_dir(const char *dir, int *count)
 {
     DIR *d = opendir(dir);
-    char *all = calloc(1, 1);
-    size_t len = 0;
+    mh__buf all = MH__BUF_INIT;
+    mh__buf_adds(&all, "");
     *count = 0;
     struct dirent *e;
     while (d && (e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        size_t n = strlen(e->d_name);
-        all = realloc(all, len + n + 2);
-        memcpy(all + len, e->d_name, n);
-        len += n;
-        all[len++] = '\n';
-        all[len] = '\0';
+        mh__buf_addf(&all, "%s\n", e->d_name);
         (*count)++;
     }
     if (d)
         closedir(d);
-    return all;
+    char *names = mh__buf_take(&all, NULL);
+    ck_assert_ptr_nonnull(names);
+    return names;
 }
 
 START_TEST(fuzz_conformant_server_reports_nothing)
 {
-    mh_refserver *s = start(0);
-    char *dir = make_dir(), *out = NULL;
-    int rc = fuzz(mh_refserver_base_url(s), dir, "600", &out);
+    tu_ref s;
+    tu_ref_start(&s, BOT, SECRET, KEY, 0, 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "fuzz-test");
+    const char *dir = t.dir;
+    char *out = NULL;
+    int rc = fuzz(s.url, dir, "600", &out);
     int n;
     char *files = list_dir(dir, &n);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
@@ -94,18 +64,21 @@ START_TEST(fuzz_conformant_server_reports_nothing)
     ck_assert_ptr_nonnull(strstr(out, "600 requests"));
     free(files);
     free(out);
-    rmdir(dir);
-    free(dir);
-    mh_refserver_stop(s);
+    ck_assert_int_eq(tu_tmp_free(&t), 0);
+    tu_ref_stop(&s);
 }
 END_TEST
 
 START_TEST(fuzz_finds_reset_and_500_then_replays_them)
 {
-    mh_refserver *s =
-        start(MH_FAULT_BIT(MH_FAULT_RESET_LONG_NAME) | MH_FAULT_BIT(MH_FAULT_CRASH_500));
-    char *dir = make_dir(), *out = NULL;
-    int rc = fuzz(mh_refserver_base_url(s), dir, "1500", &out);
+    tu_ref s;
+    tu_ref_start(&s, BOT, SECRET, KEY,
+                 MH_FAULT_BIT(MH_FAULT_RESET_LONG_NAME) | MH_FAULT_BIT(MH_FAULT_CRASH_500), 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "fuzz-test");
+    const char *dir = t.dir;
+    char *out = NULL;
+    int rc = fuzz(s.url, dir, "1500", &out);
     int n;
     char *files = list_dir(dir, &n);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
@@ -131,39 +104,38 @@ START_TEST(fuzz_finds_reset_and_500_then_replays_them)
     }
     free(files);
     free(out);
-    rmdir(dir);
-    free(dir);
-    mh_refserver_stop(s);
+    ck_assert_int_eq(tu_tmp_free(&t), 0);
+    tu_ref_stop(&s);
 }
 END_TEST
 
 START_TEST(replay_against_fixed_server_passes)
 {
-    mh_refserver *bad = start(MH_FAULT_BIT(MH_FAULT_CRASH_500));
-    char *dir = make_dir(), *out = NULL;
-    ck_assert_int_eq(fuzz(mh_refserver_base_url(bad), dir, "400", &out), 1);
-    mh_refserver_stop(bad);
-    mh_refserver *good = start(0);
+    tu_ref bad, good;
+    tu_ref_start(&bad, BOT, SECRET, KEY, MH_FAULT_BIT(MH_FAULT_CRASH_500), 0);
+    tu_tmp t;
+    tu_tmp_init(&t, "fuzz-test");
+    const char *dir = t.dir;
+    char *out = NULL;
+    ck_assert_int_eq(fuzz(bad.url, dir, "400", &out), 1);
+    tu_ref_stop(&bad);
+    tu_ref_start(&good, BOT, SECRET, KEY, 0, 0);
     int n;
     char *files = list_dir(dir, &n);
     ck_assert_int_ge(n, 1);
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, strtok(files, "\n"));
-    const char *argv[] = {
-        "manta-harness", "replay", path,       "--base-url", mh_refserver_base_url(good),
-        "--jwt-key",     KEY,      "--bot-id", BOT,          "--secret",
-        SECRET,          NULL};
+    const char *argv[] = {"manta-harness", "replay", path,       "--base-url", good.url,
+                          "--jwt-key",     KEY,      "--bot-id", BOT,          "--secret",
+                          SECRET,          NULL};
     char *rout = NULL;
     int rc = tu_run_cli(argv, NULL, &rout, NULL, 60);
     ck_assert_msg(rc == 0, "replay against the fixed server: exit %d: %s", rc, rout);
     free(rout);
     free(files);
     free(out);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-    free(dir);
-    mh_refserver_stop(good);
+    ck_assert_int_eq(tu_tmp_free(&t), 0);
+    tu_ref_stop(&good);
 }
 END_TEST
 
@@ -192,7 +164,6 @@ static Suite *make_suite(void)
 {
     Suite *s = suite_create("fuzz");
     TCase *tc = tcase_create("network");
-    tcase_add_unchecked_fixture(tc, NULL, teardown);
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, fuzz_conformant_server_reports_nothing);
     tcase_add_test(tc, fuzz_finds_reset_and_500_then_replays_them);

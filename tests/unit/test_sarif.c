@@ -5,6 +5,7 @@
  * locations[].physicalLocation.artifactLocation.uri, region.startLine >= 1,
  * stable partialFingerprints, security tags, redaction. */
 #include "testutil.h"
+#include "tu_tmp.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -307,10 +308,10 @@ END_TEST
 
 START_TEST(sarif_report_write_to_file)
 {
-    char dir[] = "/tmp/mh-sarif-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    tu_tmp tmp;
+    tu_tmp_init(&tmp, "sarif");
     char path[128];
-    snprintf(path, sizeof path, "%s/sub/gate.sarif", dir);
+    snprintf(path, sizeof path, "%s/sub/gate.sarif", tmp.dir);
     mh_report_target t = {MH_REPORT_SARIF, path};
     mh_run run = base_run("spec.json");
     mh_error err;
@@ -328,9 +329,7 @@ START_TEST(sarif_report_write_to_file)
     doc = write_sarif(&run, NULL);
     validate_required(doc, 0);
     cJSON_Delete(doc);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(tu_tmp_free(&tmp), 0);
 }
 END_TEST
 

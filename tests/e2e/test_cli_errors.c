@@ -5,7 +5,6 @@
  * one-line assertion). Nothing here needs a network target except the
  * report-after-the-run cases, which use the embedded server. */
 #define _GNU_SOURCE
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +12,16 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "tu_tmp.h"
 
-static char dir[64];
+static tu_tmp tmp;
 
 static const char *path_of(const char *name)
 {
     static char bufs[16][256];
     static int next;
     char *b = bufs[next++ % 16];
-    snprintf(b, 256, "%s/%s", dir, name);
+    snprintf(b, 256, "%s/%s", tmp.dir, name);
     return b;
 }
 
@@ -54,8 +54,7 @@ static void put_case(const char *name, const char *method, const char *target, c
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/mh-clierr-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    tu_tmp_init(&tmp, "clierr");
     put("binary.json", "\0\xff\xfe garbage", 11);
     size_t depth = 100000;
     char *deep = malloc(depth + 1);
@@ -86,25 +85,9 @@ static void setup(void)
     free(ok);
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static void teardown(void)
 {
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static size_t count_lines(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
+    tu_tmp_free(&tmp);
 }
 
 /* Runs argv (NULL-terminated after argv[0] = "manta-harness"); asserts the
@@ -121,7 +104,7 @@ static void expect_error(const char *const *argv, int status, const char *names)
     }
     ck_assert_msg(rc == status, "'%s': exit %d, want %d; stderr: %s", cmd, rc, status,
                   err ? err : "");
-    ck_assert_msg(err && count_lines(err) == 1 && err[strlen(err) - 1] == '\n',
+    ck_assert_msg(err && tu_count_lines(err) == 1 && err[strlen(err) - 1] == '\n',
                   "'%s': want exactly one stderr line, got: %s", cmd, err ? err : "(none)");
     ck_assert_msg(strncmp(err, "manta-harness", 13) == 0, "'%s': line lacks the tool name: %s", cmd,
                   err);

@@ -82,6 +82,8 @@ tu_hostile *tu_hostile_start_opts(const tu_hostile_opts *o);
 
 /* "http://127.0.0.1:PORT" (no trailing slash); owned by the server. */
 const char *tu_hostile_base_url(const tu_hostile *h);
+
+/* The port the server listens on. */
 int tu_hostile_port(const tu_hostile *h);
 
 /* A copy of the raw bytes of the most recent complete request (NUL-terminated;
@@ -92,8 +94,10 @@ char *tu_hostile_last_request(tu_hostile *h, size_t *len);
  * NULL when there is no such request. Caller frees. */
 char *tu_hostile_request(tu_hostile *h, size_t k, size_t *len);
 
-/* Number of complete requests read, and of connections accepted, so far. */
+/* Number of complete requests read so far. */
 size_t tu_hostile_request_count(tu_hostile *h);
+
+/* Number of connections accepted so far. */
 size_t tu_hostile_connection_count(tu_hostile *h);
 
 /* Waits until at least n requests arrived: 0, or -1 after timeout_ms. */
@@ -105,5 +109,20 @@ void tu_hostile_stop(tu_hostile *h);
 
 /* A loopback port on which nothing listens (bound, then closed); 0 on error. */
 int tu_hostile_dead_port(void);
+
+/* The value of header name (case-insensitive) in the head of a raw HTTP
+ * request or answer (NUL-terminated; lines end in CRLF, the head in a blank
+ * line), leading blanks skipped: a pointer into raw with *len set to the
+ * value's length, or NULL when the head has no such header. Thread-safe. */
+const char *tu_hostile_header(const char *raw, const char *name, size_t *len);
+
+/* tu_hostile_header's value as a new NUL-terminated string the caller frees;
+ * NULL when absent. */
+char *tu_hostile_header_dup(const char *raw, const char *name);
+
+/* The usual reason phrase of an HTTP status ("Not Found" for 404), for
+ * answers a test writes by hand; "Whatever" for a status it does not know.
+ * Static storage. */
+const char *tu_hostile_reason(int status);
 
 #endif

@@ -5,11 +5,12 @@
  * lines valid for the current CLI, and scripts/ci-gate.sh run against the
  * reference server. */
 #include "testutil.h"
+#include "tu_server.h"
+#include "tu_tmp.h"
 
 #include <ctype.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +25,6 @@
 #endif
 #ifndef MH_C_COMPILER
 #define MH_C_COMPILER "cc"
-#endif
-
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
 #endif
 
 static const char *const commands[] = {"run",  "validate", "serve",        "token",
@@ -187,7 +177,7 @@ END_TEST
 
 /* ---- cmake --install and pkg-config ------------------------------------------ */
 
-static char prefix[] = "/tmp/mh-install-XXXXXX";
+static tu_tmp inst; /* the install prefix */
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -204,7 +194,7 @@ static int sh(const char *fmt, ...)
 static int exists(const char *rel)
 {
     char p[512];
-    snprintf(p, sizeof p, "%s/%s", prefix, rel);
+    snprintf(p, sizeof p, "%s/%s", inst.dir, rel);
     struct stat st;
     return stat(p, &st) == 0 && st.st_size > 0;
 }
@@ -231,7 +221,8 @@ static const char probe_c[] =
 
 START_TEST(install_prefix_has_everything_and_pkgconfig_builds)
 {
-    ck_assert_ptr_nonnull(mkdtemp(strcpy(prefix, "/tmp/mh-install-XXXXXX")));
+    tu_tmp_init(&inst, "install");
+    const char *prefix = inst.dir;
     ck_assert_int_eq(
         sh("cmake --install '%s' --prefix '%s' >'%s.log' 2>&1", MH_BINARY_DIR, prefix, prefix), 0);
     static const char *const files[] = {"bin/manta-harness",
@@ -273,7 +264,7 @@ START_TEST(install_prefix_has_everything_and_pkgconfig_builds)
     ck_assert_msg(
         sh("PKG_CONFIG_PATH='%s/lib/pkgconfig' && export PKG_CONFIG_PATH && '%s' %s -o "
            "'%s/probe' '%s' $(pkg-config --cflags --libs manta-harness) >'%s/cc.log' 2>&1",
-           prefix, MH_C_COMPILER, SANITIZED ? "-fsanitize=address,undefined" : "", prefix, src,
+           prefix, MH_C_COMPILER, tu_sanitized() ? "-fsanitize=address,undefined" : "", prefix, src,
            prefix) == 0,
         "pkg-config build failed: see %s/cc.log", prefix);
     char out[600];
@@ -285,7 +276,7 @@ START_TEST(install_prefix_has_everything_and_pkgconfig_builds)
     text = tu_read_file(out, NULL);
     ck_assert_msg(strncmp(text, "POST /openapi/personalTag line ", 31) == 0, "probe: %s", text);
     free(text);
-    ck_assert_int_eq(sh("rm -rf '%s'", prefix), 0);
+    ck_assert_int_eq(tu_tmp_free(&inst), 0);
 }
 END_TEST
 
@@ -371,36 +362,19 @@ END_TEST
 
 /* ---- ci-gate.sh against the reference server ---------------------------------- */
 
-static pid_t serve_start(char *url, size_t n)
-{
-    int fds[2];
-    ck_assert_int_eq(pipe(fds), 0);
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        int devnull = open("/dev/null", O_WRONLY); /* open+dup2: no stdio in the child */
-        if (devnull < 0 || dup2(devnull, 2) < 0)
-            _exit(126);
-        close(fds[0]);
-        close(fds[1]);
-        execl(MH_BINARY, MH_BINARY, "serve", "--port", "0", "--bot-id", "gate-bot", "--secret",
-              "gate-s3cret-value", "--jwt-key", "gate-k3y-0123456789", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    ck_assert_ptr_nonnull(fgets(url, (int)n, f));
-    url[strcspn(url, "\n")] = '\0';
-    fclose(f);
-    return pid;
-}
-
 START_TEST(install_ci_gate_runs_against_reference_server)
 {
-    char url[256], dir[] = "/tmp/mh-gate-XXXXXX";
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    pid_t pid = serve_start(url, sizeof url);
+    tu_tmp t;
+    tu_tmp_init(&t, "gate");
+    const char *dir = t.dir;
+    const char *args[] = {"--port",    "0",
+                          "--bot-id",  "gate-bot",
+                          "--secret",  "gate-s3cret-value",
+                          "--jwt-key", "gate-k3y-0123456789",
+                          NULL};
+    tu_serve srv;
+    ck_assert_int_eq(tu_serve_start(&srv, args, NULL, 0), 0);
+    const char *url = srv.url;
     /* Secrets go in the environment, as in CI; two shards then a merge. */
     int rc[2];
     for (int k = 1; k <= 2; k++)
@@ -413,8 +387,7 @@ START_TEST(install_ci_gate_runs_against_reference_server)
     int none = sh("cd '%s' && env -u MANTA_BASE_URL MANTA_HARNESS='%s' sh "
                   "'%s/scripts/ci-gate.sh' >none.out 2>&1",
                   dir, MH_BINARY, MH_SOURCE_DIR);
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+    tu_serve_stop(&srv, SIGTERM, NULL);
     ck_assert_msg(rc[0] == 0 && rc[1] == 0, "ci-gate.sh exit %d, %d (see %s/gate-*.out)", rc[0],
                   rc[1], dir);
     ck_assert_int_eq(none, 2); /* no target named: a configuration error */
@@ -442,7 +415,7 @@ START_TEST(install_ci_gate_runs_against_reference_server)
     ck_assert_int_gt(mh_json_get(mh_json_get(doc, "summary"), "cases")->valueint, 10);
     cJSON_Delete(doc);
     free(text);
-    ck_assert_int_eq(sh("rm -rf '%s'", dir), 0);
+    ck_assert_int_eq(tu_tmp_free(&t), 0);
 }
 END_TEST
 

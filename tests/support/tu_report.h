@@ -5,6 +5,7 @@
 #define MH_TU_REPORT_H
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 /* Parses the report at path; caller frees with cJSON_Delete. */
 cJSON *tu_report_load(const char *path);
@@ -17,5 +18,9 @@ double tu_report_summary_num(const cJSON *rep, const char *key);
 
 /* 1 when summary.by_check names check. */
 int tu_report_has_check(const cJSON *rep, const char *check);
+
+/* The check names of summary.by_check, sorted and joined with ',' into buf
+ * (cap bytes, cut to fit; "" when none). Returns how many there are. */
+size_t tu_report_checks(const cJSON *rep, char *buf, size_t cap);
 
 #endif
