@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 src=$root/tests/unit/test_json_strict.c
 {
   echo '#include <stdio.h>'
-  echo '#include "json_strict.h"'
+  echo '#include "manta/json_strict.h"'
   # the row type and its macros, then the table
   awk '/^typedef struct \{/,/^} row;/' "$src"
   awk '/^#define (OK|OKX|NO|AT|DEPTH)\(/{p=1} p{print} p && !/\\$/{p=0}' "$src"
@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 }
 C
 } >"$tmp/dump.c"
-cc -std=c11 -D_DEFAULT_SOURCE -I"$root/harness" -o "$tmp/dump" "$tmp/dump.c" \
-  "$root/harness/json_strict.c" $(pkg-config --cflags --libs libcjson) -lm
+cc -std=c11 -D_DEFAULT_SOURCE -I"$root/harness/include" -I"$root/harness" -o "$tmp/dump" \
+  "$tmp/dump.c" "$root"/harness/json/json_strict.c "$root"/harness/json/decimal.c \
+  "$root"/harness/util/*.c $(pkg-config --cflags --libs libcjson) -lm
 "$tmp/dump" "$out"
