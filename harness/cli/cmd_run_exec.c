@@ -43,7 +43,7 @@ static const mh_operation *pick_operation(const mh_spec *spec, const char *op_id
         return mh_spec_find_operation(spec, op_id, err);
     for (size_t i = 0; i < mh_spec_operation_count(spec); i++) {
         const mh_operation *op = mh_spec_operation(spec, i);
-        if (op->body_count > 0)
+        if (op->body_count > 0 && !op->skip_reason)
             return op;
     }
     mh_error_set(err, MH_ERR_NOTFOUND, "no operation with a request body in the spec");

@@ -516,11 +516,27 @@ mh_status mh_yaml_parse(const char *buf, size_t len, const char *name, cJSON **o
 
 int mh_yaml_looks_like_json(const char *buf, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        i = 3; /* a BOM before JSON: the strict parser names it */
+    for (; i < len; i++) {
         char ch = buf[i];
         if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
             continue;
         return ch == '{' || ch == '[';
     }
     return 0;
+}
+
+mh_status mh_document_parse(const char *buf, size_t len, const char *name, cJSON **out,
+                            mh_error *err)
+{
+    *out = NULL;
+    if (!mh_yaml_looks_like_json(buf, len))
+        return mh_yaml_parse(buf, len, name, out, err);
+    mh_json_error je;
+    mh_json_rule rule = mh_json_parse(buf, len, NULL, out, &je);
+    if (rule == MH_JSON_OK)
+        return MH_OK;
+    return mh_json_error_describe(err, rule, &je, name, NULL);
 }

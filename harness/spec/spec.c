@@ -1,5 +1,5 @@
-/* spec.c — load an OpenAPI 3.0.x document into operations with compiled
- * schemas.
+/* spec.c — load an OpenAPI 3.0.x or 3.1.x document (JSON or YAML) into
+ * operations with compiled schemas.
  *
  * Everything the accessors hand out lives in the mh_spec: strings either
  * point into the parsed document or were copied into the spec's arena, and
@@ -17,6 +17,8 @@
 
 #include "manta/fileio.h"
 #include "manta/json_strict.h"
+#include "manta/yaml.h"
+#include "spec/bundle.h"
 #include "util/buf.h"
 #include "util/jsonptr.h"
 
@@ -34,7 +36,10 @@ struct mh_spec {
     mh__buf ops; /* mh_operation[] */
     mh__buf pm;  /* path_methods[] */
     const char *server_url;
-    mh__buf blocks; /* void *[]: the arena, every block freed with the spec */
+    mh__buf blocks;          /* void *[]: the arena, every block freed with the spec */
+    mh__bundle_files bundle; /* files grafted in by external $refs */
+    int minor;               /* OpenAPI 3.<minor>: 0 or 1 */
+    size_t usable;           /* operations without a skip reason */
 };
 
 /* The loader's state: the spec being built, the raw text (for lines) and
@@ -44,6 +49,7 @@ typedef struct {
     const char *raw;
     size_t rawlen;
     mh_error *err;
+    mh_status first_skip; /* status of the first unusable operation */
 } loader;
 
 static const char *const http_methods[] = {"get",     "put",  "post",  "delete",
@@ -174,18 +180,46 @@ static size_t find_key(const char *raw, size_t len, const char *quoted, size_t f
     return (size_t)-1;
 }
 
+/* Offset of the first line at or after from whose first non-blank text is
+ * the YAML key `key` (plain, 'single' or "double" quoted) followed by ':';
+ * (size_t)-1 when absent. */
+static size_t find_yaml_key(const char *raw, size_t len, const char *key, size_t from)
+{
+    size_t klen = strlen(key);
+    for (size_t i = from; i < len;) {
+        size_t j = i;
+        while (j < len && raw[j] == ' ')
+            j++;
+        char q = j < len && (raw[j] == '\'' || raw[j] == '"') ? raw[j] : 0;
+        size_t k = j + (q != 0);
+        if (k + klen < len && memcmp(raw + k, key, klen) == 0) {
+            size_t e = k + klen;
+            if (q && e < len && raw[e] == q)
+                e++;
+            if (e < len && raw[e] == ':')
+                return j;
+        }
+        const char *nl = memchr(raw + i, '\n', len - i);
+        if (!nl)
+            break;
+        i = (size_t)(nl - raw) + 1;
+    }
+    return (size_t)-1;
+}
+
 /* Line of the key "path" inside the "paths" object, by a textual scan (the
- * parser keeps no positions). 0 when it cannot be found. */
+ * parsers keep no positions): a quoted JSON key, else a YAML key at the
+ * start of a line. 0 when it cannot be found. */
 static int path_line(const loader *L, const char *path)
 {
+    size_t at = (size_t)-1;
     size_t paths = find_key(L->raw, L->rawlen, "\"paths\"", 0);
     char *quoted = mh_json_quote(path);
-    if (paths == (size_t)-1 || !quoted) {
-        free(quoted);
-        return 0;
-    }
-    size_t at = find_key(L->raw, L->rawlen, quoted, paths + 7);
+    if (paths != (size_t)-1 && quoted)
+        at = find_key(L->raw, L->rawlen, quoted, paths + 7);
     free(quoted);
+    if (at == (size_t)-1 && (paths = find_yaml_key(L->raw, L->rawlen, "paths", 0)) != (size_t)-1)
+        at = find_yaml_key(L->raw, L->rawlen, path, paths + 6);
     if (at == (size_t)-1)
         return 0;
     int line = 1;
@@ -498,8 +532,32 @@ static mh_status set_params(loader *L, const mh__buf *params, mh_operation *op)
     return MH_OK;
 }
 
-/* Loads the operation opnode (at pointer at) of path and, when it is
- * complete, adds it to the spec. pv holds the path's parameters: the
+/* An operation that cannot be used stays in the list, emptied, with the
+ * reason and the JSON pointer of the cause (from L->err, which is cleared):
+ * one bad operation does not make the whole document unusable. */
+static mh_status keep_unusable(loader *L, const char *path, const cJSON *opnode, mh_operation *op)
+{
+    const char *file = NULL;
+    if (L->err)
+        mh__bundle_rename(&L->sp->bundle, L->err->message, sizeof L->err->message);
+    const char *ptr = mh__bundle_locate(&L->sp->bundle, L->err ? L->err->pointer : "", &file);
+    char *reason = arena_strdup(L->sp, L->err ? L->err->message : "unusable");
+    char *where = arena_strdup(L->sp, ptr ? ptr : "");
+    char *in_file = file ? arena_strdup(L->sp, file) : NULL;
+    memset(op, 0, sizeof *op);
+    mh_error_clear(L->err);
+    mh_status st = name_operation(L, path, opnode, op);
+    if (st != MH_OK || !reason || !where || (file && !in_file))
+        return st != MH_OK ? st : nomem(L);
+    op->skip_reason = reason;
+    op->skip_pointer = where;
+    op->skip_file = in_file;
+    return MH_OK;
+}
+
+/* Loads the operation opnode (at pointer at) of path and adds it to the
+ * spec: complete, or marked unusable (keep_unusable) when its own content is
+ * broken. pv holds the path's parameters: the
  * operation's are added to it (replacing one with the same name and in) and
  * cut off again afterwards. A replaced path parameter stays replaced for the
  * path's later operations. */
@@ -529,6 +587,12 @@ static mh_status load_operation(loader *L, const char *path, const cJSON *opnode
         st = load_security(L, opnode, at, op);
     if (st == MH_OK)
         st = set_params(L, pv, op);
+    if (st == MH_ERR_SPEC || st == MH_ERR_REF) {
+        if (L->first_skip == MH_OK)
+            L->first_skip = st;
+        st = keep_unusable(L, path, opnode, op);
+    } else if (st == MH_OK)
+        L->sp->usable++;
     if (st == MH_OK)
         mh__buf_commit(&L->sp->ops, sizeof *op);
     /* The next operation starts from the path's own list: a shorter len
@@ -629,39 +693,48 @@ static mh_status load_component_schemas(loader *L)
     return MH_OK;
 }
 
-static int version_ok(const char *v)
+/* The minor version of "3.<minor>" or "3.<minor>.<patch>" (digits only),
+ * or -1. */
+static int version_minor(const char *v)
 {
-    if (strncmp(v, "3.0", 3) != 0)
-        return 0;
-    if (v[3] == '\0')
-        return 1;
-    if (v[3] != '.' || !isdigit((unsigned char)v[4]))
-        return 0;
-    for (const char *p = v + 4; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return 0;
-    return 1;
+    if (strncmp(v, "3.", 2) != 0 || !isdigit((unsigned char)v[2]))
+        return -1;
+    char *end;
+    long minor = strtol(v + 2, &end, 10);
+    if (*end == '.') {
+        if (!isdigit((unsigned char)end[1]))
+            return -1;
+        for (const char *p = end + 1; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return -1;
+    } else if (*end)
+        return -1;
+    return minor > 1 ? -1 : (int)minor;
 }
 
 static mh_status check_version(loader *L)
 {
     const cJSON *doc = L->sp->doc;
     if (!cJSON_IsObject(doc))
-        return spec_err(L, "", "the document must be a JSON object%s", "");
+        return spec_err(L, "", "the document must be an object (a mapping)%s", "");
     const cJSON *v = mh_json_get(doc, "openapi");
     if (!v) {
         const cJSON *sw = mh_json_get(doc, "swagger");
-        if (cJSON_IsString(sw))
-            return spec_err(L, "/openapi",
-                            "Swagger %s document: need OpenAPI 3.0.x (missing \"openapi\")",
-                            sw->valuestring);
+        if (sw)
+            return spec_err(L, "/swagger",
+                            "a Swagger %s document: manta-harness reads OpenAPI 3.0.x and 3.1.x "
+                            "(convert it first, e.g. with swagger2openapi)",
+                            cJSON_IsString(sw) ? sw->valuestring : "2.0");
         return spec_err(L, "/openapi",
-                        "missing \"openapi\" version: not an OpenAPI 3.0.x document%s", "");
+                        "missing \"openapi\" version: not an OpenAPI 3.0.x or 3.1.x document%s",
+                        "");
     }
     if (!cJSON_IsString(v))
-        return spec_err(L, "/openapi", "\"openapi\" must be a version string like \"3.0.3\"%s", "");
-    if (!version_ok(v->valuestring))
-        return spec_err(L, "/openapi", "unsupported OpenAPI version \"%s\": need 3.0.x",
+        return spec_err(L, "/openapi",
+                        "\"openapi\" must be a version string like \"3.0.3\" or \"3.1.0\"%s", "");
+    L->sp->minor = version_minor(v->valuestring);
+    if (L->sp->minor < 0)
+        return spec_err(L, "/openapi", "unsupported OpenAPI version \"%s\": need 3.0.x or 3.1.x",
                         v->valuestring);
     return MH_OK;
 }
@@ -676,14 +749,21 @@ static void load_servers(loader *L)
 
 static mh_status load_document(loader *L)
 {
-    mh_status st = check_version(L);
-    if (st != MH_OK)
-        return st;
+    mh_status st;
     L->sp->schemas = mh__schema_set_new(L->sp->doc);
     if (!L->sp->schemas)
         return nomem(L);
     if ((st = load_component_schemas(L)) != MH_OK || (st = load_paths(L)) != MH_OK)
         return st;
+    if (op_count(L->sp) > 0 && L->sp->usable == 0) { /* nothing testable: say why */
+        const mh_operation *first = op_at(L->sp, 0);
+        mh_error_set(L->err, L->first_skip, "no operation can be tested: %s: %s", first->id,
+                     first->skip_reason);
+        mh_error_at_pointer(L->err, first->skip_pointer);
+        if (first->skip_file)
+            mh_error_at_file(L->err, first->skip_file, 0, 0, -1);
+        return L->first_skip;
+    }
     if ((st = mh__schema_set_check_cycles(L->sp->schemas, L->err)) != MH_OK)
         return st;
     load_servers(L);
@@ -693,28 +773,54 @@ static mh_status load_document(loader *L)
 /* ------------------------------------------------------------------ */
 /* public API */
 
+/* Points err at the file that holds its pointer: the root document, or a
+ * file a $ref pulled in (its pointer then starts inside that file). */
+static void locate_error(const mh_spec *sp, mh_error *err)
+{
+    if (!err)
+        return;
+    mh__bundle_rename(&sp->bundle, err->message, sizeof err->message);
+    if (err->file[0])
+        return;
+    const char *file = NULL;
+    const char *rest = mh__bundle_locate(&sp->bundle, err->pointer, &file);
+    if (file) {
+        char tail[sizeof err->pointer];
+        snprintf(tail, sizeof tail, "%s", rest);
+        mh_error_at_pointer(err, tail);
+    }
+    mh_error_at_file(err, file ? file : sp->name, 0, 0, -1);
+}
+
+/* Parses (JSON or YAML), checks the version, bundles external $refs and
+ * loads everything. */
+static mh_status load_text(mh_spec *sp, const char *buf, size_t len, const char *path,
+                           mh_error *err)
+{
+    mh_status st = mh_document_parse(buf, len, sp->name, &sp->doc, err);
+    if (st != MH_OK)
+        return st;
+    loader L = {sp, buf, len, err, MH_OK};
+    if ((st = check_version(&L)) != MH_OK)
+        return st;
+    if ((st = mh__bundle(sp->doc, path, &sp->bundle, err)) != MH_OK)
+        return st;
+    return load_document(&L);
+}
+
 mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_spec **out,
                               mh_error *err)
 {
     *out = NULL;
     mh_error_clear(err);
-    if (!name)
-        name = "<buffer>";
     mh_spec *sp = calloc(1, sizeof *sp);
-    if (!sp || !(sp->name = strdup(name))) {
+    if (!sp || !(sp->name = strdup(name ? name : "<buffer>"))) {
         free(sp);
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     }
-    mh_json_error je;
-    mh_json_rule rule = mh_json_parse(buf, len, NULL, &sp->doc, &je);
-    if (rule != MH_JSON_OK) {
-        mh_spec_free(sp);
-        return mh_json_error_describe(err, rule, &je, name, NULL);
-    }
-    loader L = {sp, buf, len, err};
-    mh_status st = load_document(&L);
+    mh_status st = load_text(sp, buf, len, name, err);
     if (st != MH_OK) {
-        mh_error_at_file(err, name, 0, 0, -1);
+        locate_error(sp, err);
         mh_spec_free(sp);
         return st;
     }
@@ -750,9 +856,15 @@ void mh_spec_free(mh_spec *spec)
     arena_free(spec);
     mh__buf_free(&spec->ops);
     mh__buf_free(&spec->pm);
+    mh__bundle_files_free(&spec->bundle);
     cJSON_Delete(spec->doc);
     free(spec->name);
     free(spec);
+}
+
+int mh_spec_openapi_minor(const mh_spec *spec)
+{
+    return spec->minor;
 }
 
 const char *mh_spec_name(const mh_spec *spec)
@@ -780,33 +892,57 @@ const mh_operation *mh_spec_operation(const mh_spec *spec, size_t i)
     return i < op_count(spec) ? op_at(spec, i) : NULL;
 }
 
-/* "a, b, c" of every operation id, for error messages. */
+/* "a, b, c" of the operation ids, for error messages: whole ids only,
+ * ending with "and N more" when they do not all fit in buf. */
 static void known_ids(const mh_spec *spec, char *buf, size_t n)
 {
-    size_t used = 0;
+    size_t used = 0, total = op_count(spec), shown = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < op_count(spec) && used + 1 < n; i++) {
-        int k = snprintf(buf + used, n - used, "%s%s", i ? ", " : "", op_at(spec, i)->id);
-        if (k > 0)
-            used += (size_t)k;
+    for (; shown < total; shown++) {
+        const char *id = op_at(spec, shown)->id;
+        size_t need = strlen(id) + (shown ? 2 : 0);
+        if (used + need + 24 >= n) /* keep room for the "and N more" tail */
+            break;
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", shown ? ", " : "", id);
     }
+    if (shown < total)
+        snprintf(buf + used, n - used, "%sand %zu more", shown ? ", " : "", total - shown);
+}
+
+/* 1 when sel names op: by "METHOD /path" (method case-insensitive, path
+ * exact) when by_id, else by its operationId (exact). */
+static int selects(const mh_operation *op, const char *sel, int by_id)
+{
+    if (!by_id)
+        return op->operation_id && strcmp(op->operation_id, sel) == 0;
+    const char *sp = strchr(sel, ' ');
+    if (!sp)
+        return 0;
+    size_t mlen = (size_t)(sp - sel);
+    return strlen(op->method) == mlen && strncasecmp(op->method, sel, mlen) == 0 &&
+           strcmp(op->path, sp + 1) == 0;
 }
 
 const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, mh_error *err)
 {
-    const char *sp = strchr(id, ' ');
-    if (sp) {
-        size_t mlen = (size_t)(sp - id);
-        for (size_t i = 0; i < op_count(spec); i++) {
-            const mh_operation *op = op_at(spec, i);
-            if (strlen(op->method) == mlen && strncasecmp(op->method, id, mlen) == 0 &&
-                strcmp(op->path, sp + 1) == 0)
-                return op;
+    /* "METHOD /path" first: an operationId could spell another's id. */
+    for (size_t k = 0; k < 2 * op_count(spec); k++) {
+        const mh_operation *op = op_at(spec, k % op_count(spec));
+        if (!selects(op, id, k < op_count(spec)))
+            continue;
+        if (op->skip_reason) {
+            mh_error_set(err, MH_ERR_SPEC, "operation \"%s\" cannot be tested: %s", op->id,
+                         op->skip_reason);
+            mh_error_at_pointer(err, op->skip_pointer);
+            if (op->skip_file)
+                mh_error_at_file(err, op->skip_file, 0, 0, -1);
+            return NULL;
         }
+        return op;
     }
-    char known[400];
+    char known[360]; /* with the rest, fits mh_error's message: never cut mid-name */
     known_ids(spec, known, sizeof known);
-    mh_error_set(err, MH_ERR_NOTFOUND, "unknown operation \"%s\" (known: %s)", id,
+    mh_error_set(err, MH_ERR_NOTFOUND, "unknown operation \"%.100s\" (known: %s)", id,
                  known[0] ? known : "none");
     return NULL;
 }

@@ -66,9 +66,11 @@ static void setup(void)
     ck_assert_ptr_nonnull(spec);
     char *v = strstr(spec, "\"3.0.");
     ck_assert_ptr_nonnull(v);
-    memcpy(v, "\"3.1.", 5);
-    put_str("spec31.json", spec);
+    memcpy(v, "\"4.0.", 5);
+    put_str("spec40.json", spec);
     free(spec);
+    put_str("bad.yaml", "openapi: 3.1.0\npaths:\n  /a: [unclosed\n");
+    put_str("swagger.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
     put_str("nopaths.json", "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\",\"version\":\"1\"}}");
     put_str("notreport.json", "{\"not\":\"a report\"}");
     put_str("truncated.json", "{\"tool\":\"manta-harness\",\"cases\":[");
@@ -177,8 +179,8 @@ END_TEST
 
 START_TEST(cli_errors_bad_specs_name_the_file)
 {
-    const char *specs[] = {"binary.json",  "deep.json", "spec31.json",
-                           "nopaths.json", "adir",      "missing.json"};
+    const char *specs[] = {"binary.json", "deep.json",    "spec40.json", "nopaths.json",
+                           "adir",        "missing.json", "bad.yaml",    "swagger.yaml"};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         const char *p = path_of(specs[i]);
         E(2, specs[i], "run", "--list-cases", "--spec", p);

@@ -9,6 +9,7 @@
 #include "manta/json_strict.h"
 #include "manta/spec.h"
 #include "testutil.h"
+#include "util/buf.h"
 #include "util/jsonptr.h"
 
 #define SPEC_DATA MH_TEST_DATA "/spec/"
@@ -141,15 +142,18 @@ static const load_error_case load_errors[] = {
     {"does-not-exist.json", MH_ERR_IO, "", "No such file", 0, 0},
     {"", MH_ERR_IO, "", "Is a directory", 0, 0},
     {"invalid_json.json", MH_ERR_JSON, "", "trailing_comma", 4, 13},
-    {"swagger2.json", MH_ERR_SPEC, "/openapi", "2.0", 0, 0},
-    {"openapi31.json", MH_ERR_SPEC, "/openapi", "3.1.0", 0, 0},
+    {"swagger2.json", MH_ERR_SPEC, "/swagger", "Swagger 2.0 document", 0, 0},
+    {"openapi40.json", MH_ERR_SPEC, "/openapi", "\"4.0.0\": need 3.0.x or 3.1.x", 0, 0},
+    {"openapi40.yaml", MH_ERR_SPEC, "/openapi", "\"4.0.0\": need 3.0.x or 3.1.x", 0, 0},
+    {"invalid_yaml.yaml", MH_ERR_YAML, "", "invalid YAML", 4, 1},
     {"no_paths.json", MH_ERR_SPEC, "/paths", "paths", 0, 0},
     {"dangling_ref.json", MH_ERR_REF,
      "/paths/~1things/post/responses/200/content/application~1json/schema/$ref",
      "\"#/components/schemas/Missing\"", 0, 0},
     {"dangling_response_ref.json", MH_ERR_REF, "/paths/~1things/post/responses/401/$ref",
      "\"#/components/responses/Nope\"", 0, 0},
-    {"remote_ref.json", MH_ERR_REF, "/components/schemas/A/$ref", "non-local", 0, 0},
+    {"remote_ref.json", MH_ERR_REF, "/components/schemas/A/$ref", "is not fetched", 0, 0},
+    {"missing_file_ref.json", MH_ERR_REF, "/components/schemas/A/$ref", "cannot be read", 0, 0},
     {"ref_cycle.json", MH_ERR_REF, "/components/schemas/A/$ref", "cycle", 0, 0},
     {"allof_cycle.json", MH_ERR_REF, "/components/schemas/A", "#/components/schemas/A", 0, 0},
     {"bad_pattern.json", MH_ERR_SPEC, "/components/schemas/Tag/properties/name/pattern",
@@ -588,11 +592,159 @@ START_TEST(jsonptr_get_resolves_or_rejects)
 }
 END_TEST
 
+/* ---- whole documents: YAML, files referring to files, unusable operations ---- */
+
+#define MULTI SPEC_DATA "multi/"
+
+static const mh_operation *op_named(const mh_spec *sp, const char *id)
+{
+    for (size_t i = 0; i < mh_spec_operation_count(sp); i++)
+        if (strcmp(mh_spec_operation(sp, i)->id, id) == 0)
+            return mh_spec_operation(sp, i);
+    return NULL;
+}
+
+START_TEST(spec_load_yaml_across_files_ok)
+{
+    mh_spec *sp = load_ok(MULTI "root.yaml");
+    ck_assert_int_eq(mh_spec_openapi_minor(sp), 0);
+    ck_assert_uint_eq(mh_spec_operation_count(sp), 4);
+    const mh_operation *list = op_named(sp, "GET /pets");
+    ck_assert_ptr_null(list->skip_reason);
+    ck_assert_uint_eq(list->param_count, 2); /* an anchor and a parameter from a JSON file */
+    ck_assert_str_eq(list->params[0].name, "limit");
+    ck_assert_str_eq(list->params[1].name, "offset");
+    /* the path item itself lives in another file, and refers back to the root */
+    mh_error err;
+    const mh_operation *get = mh_spec_find_operation(sp, "getPet", &err);
+    ck_assert_ptr_nonnull(get);
+    ck_assert_str_eq(get->id, "GET /pets/{id}");
+    ck_assert_int_eq(get->path_line, 34);
+    const mh_response *ok = mh_operation_response(get, 200);
+    const mh_response *other = mh_operation_response(get, 404);
+    ck_assert_str_eq(other->status, "default");
+    static const char good[] = "{\"id\":1,\"name\":\"a\",\"owner\":{\"pets\":[{\"id\":2,"
+                               "\"name\":\"b\"}]},\"siblings\":[{\"id\":3,\"name\":\"c\"}]}";
+    static const char bad[] = "{\"id\":1,\"name\":\"a\",\"siblings\":[{\"id\":\"x\",\"name\":1}]}";
+    cJSON *g = cJSON_Parse(good), *b = cJSON_Parse(bad), *e = cJSON_Parse("{\"message\":7}");
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(ok->media[0].schema, g, MH_DIR_RESPONSE, &v), 0);
+    ck_assert_uint_eq(mh_schema_validate(ok->media[0].schema, b, MH_DIR_RESPONSE, &v), 2);
+    mh_violations_clear(&v);
+    ck_assert_uint_eq(mh_schema_validate(other->media[0].schema, e, MH_DIR_RESPONSE, &v), 1);
+    mh_violations_free(&v);
+    cJSON_Delete(g);
+    cJSON_Delete(b);
+    cJSON_Delete(e);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_unusable_operations_kept_with_reason)
+{
+    mh_spec *sp = load_ok(MULTI "root.yaml");
+    const mh_operation *post = op_named(sp, "POST /pets");
+    ck_assert_ptr_nonnull(post->skip_reason);
+    ck_assert_msg(strstr(post->skip_reason, "notDeclared"), "%s", post->skip_reason);
+    ck_assert_str_eq(post->skip_pointer, "/paths/~1pets/post/security");
+    const mh_operation *empty = op_named(sp, "GET /empty");
+    ck_assert_msg(strstr(empty->skip_reason, "responses"), "%s", empty->skip_reason);
+    ck_assert_str_eq(empty->skip_pointer, "/paths/~1empty/get/responses");
+    /* selecting one says why it cannot be tested */
+    mh_error err;
+    ck_assert_ptr_null(mh_spec_find_operation(sp, "createPet", &err));
+    ck_assert_int_eq(err.code, MH_ERR_SPEC);
+    ck_assert_msg(strstr(err.message, "cannot be tested") && strstr(err.message, "notDeclared"),
+                  "%s", err.message);
+    ck_assert_str_eq(err.pointer, "/paths/~1pets/post/security");
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_nothing_usable_fails_with_first_reason)
+{
+    static const char doc[] = "openapi: 3.1.0\n"
+                              "info: {title: t, version: '1'}\n"
+                              "paths:\n"
+                              "  /a:\n"
+                              "    get:\n"
+                              "      responses: {}\n";
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load_buffer(doc, sizeof doc - 1, "only.yaml", &sp, &err), MH_ERR_SPEC);
+    ck_assert_msg(strstr(err.message, "no operation can be tested: GET /a"), "%s", err.message);
+    ck_assert_str_eq(err.pointer, "/paths/~1a/get/responses");
+    ck_assert_str_eq(err.file, "only.yaml");
+}
+END_TEST
+
+START_TEST(spec_ref_cycle_across_files_names_the_file)
+{
+    mh_spec *sp = (mh_spec *)1;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load(MULTI "cycle-a.yaml", &sp, &err), MH_ERR_REF);
+    ck_assert_ptr_null(sp);
+    ck_assert_msg(strstr(err.message, "cycle") && strstr(err.message, "cycle-b.yaml#/B") &&
+                      !strstr(err.message, "x-manta-bundle"),
+                  "%s", err.message);
+}
+END_TEST
+
+START_TEST(spec_broken_referenced_file_located_in_it)
+{
+    mh_spec *sp = (mh_spec *)1;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load(MULTI "bad-ref-file.yaml", &sp, &err), MH_ERR_YAML);
+    ck_assert_msg(strstr(err.file, "multi/broken.yaml") && err.line == 3, "%s:%d", err.file,
+                  err.line);
+}
+END_TEST
+
+START_TEST(spec_find_operation_lists_whole_ids)
+{
+    /* 60 operations: the list in the error ends with "and N more", never mid-name */
+    mh__buf doc = MH__BUF_INIT;
+    mh__buf_adds(&doc, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+    for (int i = 0; i < 60; i++)
+        mh__buf_addf(&doc,
+                     "  /resource-number-%02d:\n    get:\n      responses: {'200': "
+                     "{description: ok}}\n",
+                     i);
+    size_t len = 0;
+    char *text = mh__buf_take(&doc, &len);
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load_buffer(text, len, "many.yaml", &sp, &err), MH_OK);
+    ck_assert_ptr_null(mh_spec_find_operation(sp, "GET /nope", &err));
+    ck_assert_msg(strstr(err.message, "more)"), "%s", err.message);
+    const char *tail = strstr(err.message, ", and ");
+    ck_assert_ptr_nonnull(tail);
+    ck_assert_msg(tail[-1] >= '0' && tail[-1] <= '9', "cut mid-name: %s", err.message);
+    mh_spec_free(sp);
+    free(text);
+}
+END_TEST
+
+START_TEST(spec_openapi31_loads)
+{
+    mh_spec *sp = load_ok(SPEC_DATA "openapi31.json");
+    ck_assert_int_eq(mh_spec_openapi_minor(sp), 1);
+    mh_spec_free(sp);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spec");
     TCase *tc = tcase_create("load");
     tcase_add_test(tc, spec_load_bundled_ok);
+    tcase_add_test(tc, spec_load_yaml_across_files_ok);
+    tcase_add_test(tc, spec_unusable_operations_kept_with_reason);
+    tcase_add_test(tc, spec_nothing_usable_fails_with_first_reason);
+    tcase_add_test(tc, spec_ref_cycle_across_files_names_the_file);
+    tcase_add_test(tc, spec_broken_referenced_file_located_in_it);
+    tcase_add_test(tc, spec_find_operation_lists_whole_ids);
+    tcase_add_test(tc, spec_openapi31_loads);
     tcase_add_test(tc, spec_load_bundled_response_refs_resolve);
     tcase_add_loop_test(tc, spec_load_error_located, 0,
                         (int)(sizeof load_errors / sizeof load_errors[0]));

@@ -1,8 +1,12 @@
-/* spec.h — the OpenAPI 3.0.x document: operations with compiled schemas.
+/* spec.h — the OpenAPI 3.0.x or 3.1.x document: operations with compiled schemas.
  *
- * mh_spec_load() reads the document through the strict JSON parser, resolves
- * local $refs (any JSON pointer, ~0/~1 escapes; cycles detected), and compiles
- * every schema it reaches once. Everything returned by the accessors is
+ * mh_spec_load() reads the document, JSON (through the strict parser) or YAML
+ * (decided by content, yaml.h), resolves $refs (local pointers with ~0/~1
+ * escapes, and relative files, bundled at load from the referring file's
+ * folder; remote URLs are refused; cycles detected), and compiles every
+ * schema it reaches once. An operation whose own content is broken is kept,
+ * marked with a skip_reason, and the load fails only when no operation is
+ * usable. Everything returned by the accessors is
  * borrowed from the mh_spec and lives until mh_spec_free().
  */
 #ifndef MANTA_SPEC_H
@@ -49,6 +53,12 @@ typedef struct {
     const mh_response *responses;
     size_t response_count;
     int bearer_auth; /* 1 when the effective security needs an http bearer scheme */
+    /* An operation that cannot be tested (an undefined security scheme, no
+     * responses, a broken parameter or schema) is kept with everything above
+     * but method, path, id, operation_id and path_line empty, and: */
+    const char *skip_reason;  /* why, one line; NULL for a usable operation */
+    const char *skip_pointer; /* JSON pointer of the cause ("" when none) */
+    const char *skip_file;    /* the file holding it when not the root document, else NULL */
 } mh_operation;
 
 /* Loads and compiles the document at path. On success *out owns everything;
@@ -63,6 +73,9 @@ mh_status mh_spec_load(const char *path, mh_spec **out, mh_error *err);
 mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_spec **out,
                               mh_error *err);
 
+/* The minor version of the document's "openapi": 0 (3.0.x) or 1 (3.1.x). */
+int mh_spec_openapi_minor(const mh_spec *spec);
+
 /* Frees the spec and every schema/operation it owns. NULL is a no-op. */
 void mh_spec_free(mh_spec *spec);
 
@@ -75,8 +88,10 @@ const char *mh_spec_server_url(const mh_spec *spec);
 
 size_t mh_spec_operation_count(const mh_spec *spec);
 const mh_operation *mh_spec_operation(const mh_spec *spec, size_t i);
-/* Finds "POST /openapi/personalTag" (method case-insensitive, path exact).
- * NULL (and MH_ERR_NOTFOUND in err, listing the known ids) when absent. */
+/* Finds an operation by "METHOD /path" (method case-insensitive, path
+ * exact) or by its operationId. NULL when absent (MH_ERR_NOTFOUND in err,
+ * listing the known ids, whole ones only) or unusable (MH_ERR_SPEC: its
+ * skip_reason, at its skip_pointer). */
 const mh_operation *mh_spec_find_operation(const mh_spec *spec, const char *id, mh_error *err);
 /* All methods declared on the path, upper case, comma-separated, in document
  * order ("POST", "GET, DELETE"); borrowed. NULL when the spec has no such

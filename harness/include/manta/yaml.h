@@ -40,8 +40,15 @@
 mh_status mh_yaml_parse(const char *buf, size_t len, const char *name, cJSON **out, mh_error *err);
 
 /* 1 when buf holds a JSON text rather than YAML: its first byte that is not
- * JSON whitespace is '{' or '['. The loader decides the format by content,
- * never by file extension. */
+ * JSON whitespace (after an optional UTF-8 byte-order mark) is '{' or '['. The loader decides the
+ * format by content, never by file extension. */
 int mh_yaml_looks_like_json(const char *buf, size_t len);
+
+/* Parses a document that is JSON or YAML, decided by content
+ * (mh_yaml_looks_like_json): JSON through the strict parser (errors name the
+ * rule, file line:column), anything else as YAML. Same ownership and errors
+ * as mh_yaml_parse, plus MH_ERR_JSON for rejected JSON. */
+mh_status mh_document_parse(const char *buf, size_t len, const char *name, cJSON **out,
+                            mh_error *err);
 
 #endif
