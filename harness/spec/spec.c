@@ -495,8 +495,28 @@ static mh_operation *new_operation(loader *L)
     return op;
 }
 
-/* Fills op's method (upper case), id ("GET /path"), path, operationId and
- * the line of its path in the document. */
+/* op->tags: the operation's string tags, in document order (others are
+ * ignored: a tag is only a selector). */
+static mh_status name_tags(loader *L, const cJSON *opnode, mh_operation *op)
+{
+    const cJSON *tags = mh_json_get(opnode, "tags");
+    size_t n = 0;
+    for (const cJSON *t = cJSON_IsArray(tags) ? tags->child : NULL; t; t = t->next)
+        n += cJSON_IsString(t);
+    if (n == 0)
+        return MH_OK;
+    const char **list = arena_alloc(L->sp, n * sizeof *list);
+    if (!list)
+        return nomem(L);
+    for (const cJSON *t = tags->child; t; t = t->next)
+        if (cJSON_IsString(t))
+            list[op->tag_count++] = t->valuestring;
+    op->tags = list;
+    return MH_OK;
+}
+
+/* Fills op's method (upper case), id ("GET /path"), path, operationId, tags,
+ * its node and the line of its path in the document. */
 static mh_status name_operation(loader *L, const char *path, const cJSON *opnode, mh_operation *op)
 {
     char method[16];
@@ -515,7 +535,8 @@ static mh_status name_operation(loader *L, const char *path, const cJSON *opnode
     const cJSON *oid = mh_json_get(opnode, "operationId");
     op->operation_id = cJSON_IsString(oid) ? oid->valuestring : NULL;
     op->path_line = path_line(L, path);
-    return MH_OK;
+    op->node = opnode;
+    return name_tags(L, opnode, op);
 }
 
 /* Gives op a copy, in the arena, of the parameters in effect. */

@@ -44,7 +44,10 @@ typedef struct {
     const char *path;         /* "/openapi/personalTag" */
     const char *id;           /* "POST /openapi/personalTag" */
     const char *operation_id; /* NULL when absent */
-    int path_line;            /* line of the path key in the document, 0 if unknown */
+    const char *const *tags;  /* its string tags, document order */
+    size_t tag_count;
+    const cJSON *node; /* the operation object in the document (borrowed) */
+    int path_line;     /* line of the path key in the document, 0 if unknown */
     const mh_param *params;
     size_t param_count;
     int body_required;
