@@ -20,24 +20,78 @@
 
 typedef struct mh_spec mh_spec;
 
+/* How a parameter value is written (OpenAPI "style"). */
+typedef enum {
+    MH_STYLE_FORM = 0, /* the default for query and cookie */
+    MH_STYLE_SIMPLE,   /* the default for path and header */
+    MH_STYLE_LABEL,
+    MH_STYLE_MATRIX,
+    MH_STYLE_SPACE_DELIMITED,
+    MH_STYLE_PIPE_DELIMITED,
+    MH_STYLE_DEEP_OBJECT
+} mh_param_style;
+
 typedef struct {
     const char *name;
-    const char *in; /* "query", "header", "path", "cookie" */
-    int required;
-    const mh_schema *schema; /* NULL when the parameter has none */
+    const char *in;          /* "query", "header", "path", "cookie" */
+    int required;            /* always 1 for path parameters */
+    const mh_schema *schema; /* NULL when the parameter has none; for a parameter
+                                declared by content, that media type's schema */
+    mh_param_style style;    /* declared, else the default of its location */
+    int explode;             /* declared, else 1 for form and 0 for the others */
+    int allow_reserved;      /* query: reserved characters are sent unencoded */
+    int deprecated;
+    const cJSON *example;     /* "example", else the first "examples" value; NULL */
+    const char *content_type; /* declared by "content": its media type; else NULL */
 } mh_param;
 
 typedef struct {
     const char *media_type;  /* as written, e.g. "application/json" */
     const mh_schema *schema; /* NULL when the media type has no schema */
+    const cJSON *example;    /* "example", else the first "examples" value; NULL */
 } mh_media;
+
+/* A response header declaration. */
+typedef struct {
+    const char *name; /* as written; matched case-insensitively */
+    int required;
+    const mh_schema *schema;  /* NULL when none (or declared by content without one) */
+    const char *content_type; /* declared by "content": its media type; else NULL */
+} mh_header_decl;
 
 typedef struct {
     const char *status; /* "200", "4XX" or "default", as written */
     const char *description;
     const mh_media *media;
     size_t media_count; /* 0 = the response declares no body */
+    const mh_header_decl *headers;
+    size_t header_count;
 } mh_response;
+
+typedef enum {
+    MH_SCHEME_HTTP_BEARER = 0, /* http, scheme bearer */
+    MH_SCHEME_HTTP_BASIC,      /* http, scheme basic */
+    MH_SCHEME_API_KEY,         /* apiKey in header, query or cookie */
+    MH_SCHEME_OAUTH2,          /* sent as a bearer token */
+    MH_SCHEME_OPENID,          /* openIdConnect: sent as a bearer token */
+    MH_SCHEME_OTHER            /* http with another scheme, mutualTLS, ...: not supported */
+} mh_scheme_type;
+
+/* One entry of components/securitySchemes. */
+typedef struct {
+    const char *name; /* its key under components/securitySchemes */
+    mh_scheme_type type;
+    const char *in;          /* apiKey: "header", "query" or "cookie"; else NULL */
+    const char *param_name;  /* apiKey: the header, query or cookie name; else NULL */
+    const char *http_scheme; /* http: the scheme as written ("bearer", "Basic" ...); else NULL */
+} mh_security_scheme;
+
+/* One security requirement: every scheme in it, together. count 0 is the
+ * empty requirement {}: anonymous access is allowed. */
+typedef struct {
+    const mh_security_scheme *const *schemes;
+    size_t count;
+} mh_security_req;
 
 typedef struct {
     const char *method;       /* upper case: "POST" */
@@ -56,6 +110,11 @@ typedef struct {
     const mh_response *responses;
     size_t response_count;
     int bearer_auth; /* 1 when the effective security needs an http bearer scheme */
+    /* The effective security (the operation's own "security", else the
+     * document's): alternatives, the first usable one wins. 0 = public (no
+     * security, or "security: []"). */
+    const mh_security_req *security;
+    size_t security_count;
     /* An operation that cannot be tested (an undefined security scheme, no
      * responses, a broken parameter or schema) is kept with everything above
      * but method, path, id, operation_id and path_line empty, and: */
@@ -75,6 +134,12 @@ mh_status mh_spec_load(const char *path, mh_spec **out, mh_error *err);
  * NUL-terminated. */
 mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_spec **out,
                               mh_error *err);
+
+/* components/securitySchemes, in document order (borrowed). */
+size_t mh_spec_scheme_count(const mh_spec *spec);
+const mh_security_scheme *mh_spec_scheme(const mh_spec *spec, size_t i);
+/* The scheme named name (exact); NULL when the document has none. */
+const mh_security_scheme *mh_spec_find_scheme(const mh_spec *spec, const char *name);
 
 /* The minor version of the document's "openapi": 0 (3.0.x) or 1 (3.1.x). */
 int mh_spec_openapi_minor(const mh_spec *spec);
