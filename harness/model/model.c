@@ -31,7 +31,7 @@ const char *mh_xfer_error_name(mh_xfer_error e)
 
 const char *mh_outcome_name(mh_outcome o)
 {
-    static const char *const names[] = {"passed", "failed", "warning", "inconclusive"};
+    static const char *const names[] = {"passed", "failed", "warning", "inconclusive", "skipped"};
     return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "unknown";
 }
 
@@ -59,6 +59,8 @@ void mh_case_free(mh_case *c)
     free_headers(c->headers, c->header_count);
     free(c->body);
     free(c->description);
+    free(c->operation);
+    free(c->skip_reason);
     free(c);
 }
 
@@ -219,6 +221,8 @@ mh_case *mh_case_clone(const mh_case *c)
     k->method = dup_or_null(c->method, &failed);
     k->target = dup_or_null(c->target, &failed);
     k->description = dup_or_null(c->description, &failed);
+    k->operation = dup_or_null(c->operation, &failed);
+    k->skip_reason = dup_or_null(c->skip_reason, &failed);
     for (size_t i = 0; i < c->header_count && !failed; i++)
         failed = mh_case_add_header(k, c->headers[i].name, c->headers[i].value) != 0;
     if (!failed && c->body)

@@ -49,6 +49,10 @@ typedef struct {
     size_t body_dropped;   /* bytes cut from the end of body after a large run judged the
                               case (passed cases keep a prefix only); 0 = body is whole */
     char *description;     /* one line: what this case tries */
+    char *operation;       /* "METHOD /path" the case is reported under when it is not
+                              op's own (a methods case: the method it sends); NULL = op->id */
+    char *skip_reason;     /* set: the case is not sent and its outcome is skipped, with
+                              this one-line reason (nothing sendable, no credentials ...) */
 } mh_case;
 
 typedef enum {
@@ -126,9 +130,10 @@ typedef struct {
 
 typedef enum {
     MH_OUTCOME_PASSED = 0,
-    MH_OUTCOME_FAILED,      /* at least one error-severity finding */
-    MH_OUTCOME_WARNING,     /* only warnings */
-    MH_OUTCOME_INCONCLUSIVE /* still rate-limited after retries */
+    MH_OUTCOME_FAILED,       /* at least one error-severity finding */
+    MH_OUTCOME_WARNING,      /* only warnings */
+    MH_OUTCOME_INCONCLUSIVE, /* still rate-limited after retries */
+    MH_OUTCOME_SKIPPED       /* not sent: the case's skip_reason says why */
 } mh_outcome;
 
 const char *mh_outcome_name(mh_outcome o);
