@@ -206,7 +206,7 @@ static const mh_media *check_media(const mh_response *resp, int status, const ch
 void mh_check_response(const mh_operation *op, int status, const char *content_type,
                        const char *body, size_t body_len, unsigned long long enabled, mh_result *r)
 {
-    if (!op || !r)
+    if (!op || !r || op->response_count == 0) /* 3.1: no responses declared, none judged */
         return;
     const mh_response *resp = mh_operation_response(op, status);
     if (!resp) {

@@ -379,6 +379,10 @@ int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
     mh_error_clear(&err);
     if (mh_spec_load(s->spec_path, &s->spec, &err) != MH_OK)
         return print_error(&err);
+    for (size_t i = 0; i < mh_spec_warning_count(s->spec); i++) { /* never the exit code */
+        const char *ptr, *file, *msg = mh_spec_warning(s->spec, i, &ptr, &file);
+        mh_cli_error(CMD, "warning: %s%s%s: %s", file ? file : "", file ? "#" : "", ptr, msg);
+    }
     if (!c->seed_set)
         c->seed = mh_cli_random_u64() >> 11; /* keep it short enough to type */
     if (!c->run_id)

@@ -226,6 +226,10 @@ int mh_cmd_validate(int argc, char **argv)
             mh_cli_error(CMD, "--spec %s: %s", spec_path, line);
         return MH_EXIT_USAGE;
     }
+    for (size_t i = 0; i < mh_spec_warning_count(spec); i++) { /* never the exit code */
+        const char *ptr, *file, *msg = mh_spec_warning(spec, i, &ptr, &file);
+        mh_cli_error(CMD, "warning: %s%s%s: %s", file ? file : "", file ? "#" : "", ptr, msg);
+    }
     size_t len = 0;
     char *doc = read_input(o.file, &len);
     rc = doc ? judge(&o, spec, doc, len) : MH_EXIT_USAGE;

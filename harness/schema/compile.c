@@ -1,4 +1,4 @@
-/* compile.c — OpenAPI 3.0 Schema Objects into the mh_schema graph, once.
+/* compile.c — Schema Objects into the mh_schema graph, once.
  *
  * Each resolved schema object becomes one mh_schema node, memoized in its
  * set by node address, so $ref targets are shared and recursion is a cycle
@@ -6,7 +6,15 @@
  * back to it terminate. Keyword values are checked here (a bad one is a spec
  * error at its pointer), patterns compiled (regex.c), format names looked up
  * (format.c). Also here: the set itself and the check that no schema reaches
- * itself through allOf/anyOf/oneOf/not alone.
+ * itself through in-place applicators (allOf/anyOf/oneOf/not, and in 3.1
+ * $ref, if/then/else, dependentSchemas) alone.
+ *
+ * The set's dialect decides how a document's schemas read: OpenAPI 3.0
+ * (a $ref replaces its object) or 3.1 = JSON Schema 2020-12 (a $ref beside
+ * other keywords is one more in-place schema; booleans are schemas; the
+ * 2020-12 keywords 3.0 lacks go into mh__schema_ext). Every member of a
+ * compiled schema object that the validator does not check, and that is not
+ * an annotation, becomes a warning at its pointer (keywords.c decides).
  */
 #include "schema/schema_int.h"
 
@@ -22,6 +30,8 @@
  * every schema (in compile order) that the set owns. */
 struct mh__schema_set {
     const cJSON *root;
+    mh__dialect dialect;
+    mh__warnings warnings;
     mh__buf all; /* mh_schema *[]: every schema, owned */
     const cJSON **keys;
     mh_schema **vals;
@@ -39,16 +49,44 @@ static mh_schema *set_at(const mh__schema_set *set, size_t i)
     return ((mh_schema **)(void *)set->all.p)[i];
 }
 
-mh__schema_set *mh__schema_set_new(const cJSON *root)
+mh__schema_set *mh__schema_set_new(const cJSON *root, mh__dialect dialect)
 {
     mh__schema_set *set = calloc(1, sizeof *set);
-    if (set)
+    if (set) {
         set->root = root;
+        set->dialect = dialect;
+    }
     return set;
+}
+
+size_t mh__schema_set_warning_count(const mh__schema_set *set)
+{
+    return set ? mh__warnings_count(&set->warnings) : 0;
+}
+
+const char *mh__schema_set_warning(const mh__schema_set *set, size_t i, const char **pointer)
+{
+    return set ? mh__warnings_get(&set->warnings, i, pointer) : NULL;
+}
+
+static void ext_free(mh__schema_ext *x)
+{
+    if (!x)
+        return;
+    free(x->prefix.v);
+    for (size_t i = 0; i < x->npatterns; i++)
+        mh__regex_free(x->patterns[i].re);
+    free(x->patterns);
+    for (size_t i = 0; i < x->ndep_required; i++)
+        free(x->dep_required[i].names);
+    free(x->dep_required);
+    free(x->dep_schemas);
+    free(x);
 }
 
 static void schema_free(mh_schema *s)
 {
+    ext_free(s->x);
     free(s->location);
     free(s->props);
     free(s->required);
@@ -66,6 +104,7 @@ void mh__schema_set_free(mh__schema_set *set)
     for (size_t i = 0; i < set_count(set); i++)
         schema_free(set_at(set, i));
     mh__buf_free(&set->all);
+    mh__warnings_free(&set->warnings);
     free(set->keys);
     free(set->vals);
     free(set);
@@ -148,6 +187,11 @@ typedef struct {
     mh_error *err;
 } compiler;
 
+static int is31(const compiler *c)
+{
+    return c->set->dialect == MH__DIALECT_OAS31;
+}
+
 static mh_status spec_error(compiler *c, const char *base, const char *key, const char *fmt,
                             const char *arg)
 {
@@ -165,6 +209,25 @@ static mh_status nomem(compiler *c)
     return mh_error_set(c->err, MH_ERR_NOMEM, "out of memory");
 }
 
+/* Adds the warning msg (with one %s: key) at base/key. */
+static mh_status warn(compiler *c, const char *base, const char *key, const char *msg)
+{
+    char *p = mh__jsonptr_append(base, key);
+    if (!p)
+        return nomem(c);
+    int rc = mh__warnings_add(&c->set->warnings, p, msg, key);
+    free(p);
+    return rc < 0 ? nomem(c) : MH_OK;
+}
+
+/* The 3.1-only part of s, made on first use. NULL on out-of-memory. */
+static mh__schema_ext *ext(mh_schema *s)
+{
+    if (!s->x && (s->x = calloc(1, sizeof *s->x)) != NULL)
+        s->x->min_contains = s->x->max_contains = -1;
+    return s->x;
+}
+
 static mh_status compile_node(compiler *c, const cJSON *node, const char *at, mh_schema **out);
 
 /* Compiles the child schema at src[key] (pointer loc/key). */
@@ -177,6 +240,14 @@ static mh_status compile_child(compiler *c, mh_schema *s, const cJSON *child, co
     mh_status st = compile_node(c, child, p, out);
     free(p);
     return st;
+}
+
+/* The child schema src[key] when present (*out NULL when absent). */
+static mh_status compile_opt(compiler *c, mh_schema *s, const char *key, mh_schema **out)
+{
+    const cJSON *child = mh_json_get(s->src, key);
+    *out = NULL;
+    return child ? compile_child(c, s, child, key, out) : MH_OK;
 }
 
 static mh_status compile_list(compiler *c, mh_schema *s, const char *key, mh__schema_list *l)
@@ -234,7 +305,7 @@ static mh_status bool_kw(compiler *c, mh_schema *s, const char *key, int *out)
     return MH_OK;
 }
 
-static unsigned type_bit(const char *t)
+static unsigned type_bit(const char *t, int v31)
 {
     static const struct {
         const char *name;
@@ -244,7 +315,7 @@ static unsigned type_bit(const char *t)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(t, names[i].name) == 0)
             return names[i].bit;
-    return 0;
+    return v31 && strcmp(t, "null") == 0 ? MH__T_NULL : 0;
 }
 
 static mh_status compile_type(compiler *c, mh_schema *s)
@@ -253,25 +324,31 @@ static mh_status compile_type(compiler *c, mh_schema *s)
     if (!t)
         return MH_OK;
     if (cJSON_IsString(t)) {
-        s->types = type_bit(t->valuestring);
+        s->types = type_bit(t->valuestring, is31(c));
         if (!s->types)
             return spec_error(c, s->location, "type",
-                              "unknown type \"%s\" (OpenAPI 3.0 has no "
-                              "null type: use nullable)",
+                              is31(c) ? "unknown type \"%s\""
+                                      : "unknown type \"%s\" (OpenAPI 3.0 has no "
+                                        "null type: use nullable)",
                               t->valuestring);
-        return MH_OK;
-    }
-    /* Not 3.0, but harmless to accept a list of names as a union. */
-    if (cJSON_IsArray(t) && t->child) {
+    } else if (cJSON_IsArray(t) && t->child) {
+        /* 3.1: a union. 3.0 has none, but a list of names is harmless to
+         * accept as one (without "null"). */
         for (const cJSON *it = t->child; it; it = it->next) {
-            unsigned b = cJSON_IsString(it) ? type_bit(it->valuestring) : 0;
+            unsigned b = cJSON_IsString(it) ? type_bit(it->valuestring, is31(c)) : 0;
             if (!b)
                 return spec_error(c, s->location, "type", "unknown type in list%s", "");
             s->types |= b;
         }
-        return MH_OK;
+    } else {
+        return spec_error(c, s->location, "type",
+                          is31(c) ? "type must be a string or a non-empty array of strings%s"
+                                  : "type must be a string%s",
+                          "");
     }
-    return spec_error(c, s->location, "type", "type must be a string%s", "");
+    if (s->types & MH__T_NULL)
+        s->nullable = 2;
+    return MH_OK;
 }
 
 static mh_status compile_pattern(compiler *c, mh_schema *s)
@@ -312,15 +389,50 @@ static mh_status number_kw(compiler *c, mh_schema *s, const char *key, const cJS
     return MH_OK;
 }
 
+/* 3.1: exclusiveMinimum/Maximum is the bound itself (into *bound). The
+ * boolean of 3.0 and draft 4 is still read as such (into *flag), with a
+ * warning, since its meaning is plain and documents converted from 3.0 keep
+ * it. */
+static mh_status exclusive_kw31(compiler *c, mh_schema *s, const char *key, const cJSON **bound,
+                                int *flag)
+{
+    const cJSON *v = mh_json_get(s->src, key);
+    if (!v)
+        return MH_OK;
+    if (cJSON_IsBool(v)) {
+        *flag = cJSON_IsTrue(v);
+        return warn(c, s->location, key,
+                    "a boolean %s is the OpenAPI 3.0 form (in 3.1 it is the bound itself): "
+                    "read as 3.0");
+    }
+    if (!cJSON_IsNumber(v))
+        return spec_error(c, s->location, key, "%s must be a number", key);
+    if (!ext(s))
+        return nomem(c);
+    *bound = v;
+    return MH_OK;
+}
+
 static mh_status compile_numbers(compiler *c, mh_schema *s)
 {
     mh_status st;
     if ((st = number_kw(c, s, "minimum", &s->minimum)) != MH_OK ||
         (st = number_kw(c, s, "maximum", &s->maximum)) != MH_OK ||
-        (st = number_kw(c, s, "multipleOf", &s->multiple_of)) != MH_OK ||
-        (st = bool_kw(c, s, "exclusiveMinimum", &s->excl_min)) != MH_OK ||
-        (st = bool_kw(c, s, "exclusiveMaximum", &s->excl_max)) != MH_OK)
+        (st = number_kw(c, s, "multipleOf", &s->multiple_of)) != MH_OK)
         return st;
+    if (is31(c)) {
+        const cJSON *lo = NULL, *hi = NULL;
+        if ((st = exclusive_kw31(c, s, "exclusiveMinimum", &lo, &s->excl_min)) != MH_OK ||
+            (st = exclusive_kw31(c, s, "exclusiveMaximum", &hi, &s->excl_max)) != MH_OK)
+            return st;
+        if (s->x) {
+            s->x->excl_min = lo;
+            s->x->excl_max = hi;
+        }
+    } else if ((st = bool_kw(c, s, "exclusiveMinimum", &s->excl_min)) != MH_OK ||
+               (st = bool_kw(c, s, "exclusiveMaximum", &s->excl_max)) != MH_OK) {
+        return st;
+    }
     if (s->multiple_of && !(s->multiple_of->valuedouble > 0))
         return spec_error(c, s->location, "multipleOf", "multipleOf must be greater than 0%s", "");
     return MH_OK;
@@ -336,26 +448,28 @@ static mh_status compile_counts(compiler *c, mh_schema *s)
         (st = count_kw(c, s, "minProperties", &s->min_props)) != MH_OK ||
         (st = count_kw(c, s, "maxProperties", &s->max_props)) != MH_OK ||
         (st = bool_kw(c, s, "uniqueItems", &s->unique)) != MH_OK ||
-        (st = bool_kw(c, s, "nullable", &s->nullable)) != MH_OK ||
         (st = bool_kw(c, s, "readOnly", &s->read_only)) != MH_OK ||
         (st = bool_kw(c, s, "writeOnly", &s->write_only)) != MH_OK)
         return st;
-    return MH_OK;
+    /* 3.1 has no nullable (a warning says so); a type list says "null". */
+    return is31(c) ? MH_OK : bool_kw(c, s, "nullable", &s->nullable);
 }
 
-/* properties: each member's schema compiled, in document order. */
-static mh_status compile_props(compiler *c, mh_schema *s)
+/* properties (or, with names, dependentSchemas): each member's schema
+ * compiled, in document order, into a new array *out of *n. */
+static mh_status compile_named(compiler *c, mh_schema *s, const char *key, mh__prop **out,
+                               size_t *n)
 {
-    const cJSON *props = mh_json_get(s->src, "properties");
+    const cJSON *props = mh_json_get(s->src, key);
     if (!props)
         return MH_OK;
     if (!cJSON_IsObject(props))
-        return spec_error(c, s->location, "properties", "properties must be an object%s", "");
-    int n = cJSON_GetArraySize(props);
-    s->props = calloc(n ? (size_t)n : 1, sizeof *s->props);
-    if (!s->props)
+        return spec_error(c, s->location, key, "%s must be an object", key);
+    int count = cJSON_GetArraySize(props);
+    *out = calloc(count ? (size_t)count : 1, sizeof **out);
+    if (!*out)
         return nomem(c);
-    char *base = mh__jsonptr_append(s->location, "properties");
+    char *base = mh__jsonptr_append(s->location, key);
     if (!base)
         return nomem(c);
     mh_status st = MH_OK;
@@ -365,14 +479,33 @@ static mh_status compile_props(compiler *c, mh_schema *s)
             st = nomem(c);
             break;
         }
-        s->props[s->nprops].name = it->string;
-        st = compile_node(c, it, p, &s->props[s->nprops].schema);
+        (*out)[*n].name = it->string;
+        st = compile_node(c, it, p, &(*out)[*n].schema);
         free(p);
         if (st == MH_OK)
-            s->nprops++;
+            (*n)++;
     }
     free(base);
     return st;
+}
+
+/* An array of property names (borrowed) at pointer at/key, into a new
+ * array *out of *n. */
+static mh_status name_list(compiler *c, const cJSON *arr, const char *at, const char *key,
+                           const char ***out, size_t *n)
+{
+    if (!cJSON_IsArray(arr))
+        return spec_error(c, at, key, "%s must be an array of property names", key);
+    int count = cJSON_GetArraySize(arr);
+    *out = calloc(count ? (size_t)count : 1, sizeof **out);
+    if (!*out)
+        return nomem(c);
+    for (const cJSON *it = arr->child; it; it = it->next) {
+        if (!cJSON_IsString(it))
+            return spec_error(c, at, key, "%s must be an array of property names", key);
+        (*out)[(*n)++] = it->valuestring;
+    }
+    return MH_OK;
 }
 
 /* required: an array of names (borrowed). */
@@ -383,17 +516,7 @@ static mh_status compile_required(compiler *c, mh_schema *s)
         return MH_OK;
     if (!cJSON_IsArray(req))
         return spec_error(c, s->location, "required", "required must be an array%s", "");
-    int n = cJSON_GetArraySize(req);
-    s->required = calloc(n ? (size_t)n : 1, sizeof *s->required);
-    if (!s->required)
-        return nomem(c);
-    for (const cJSON *it = req->child; it; it = it->next) {
-        if (!cJSON_IsString(it))
-            return spec_error(c, s->location, "required", "required must list property names%s",
-                              "");
-        s->required[s->nrequired++] = it->valuestring;
-    }
-    return MH_OK;
+    return name_list(c, req, s->location, "required", &s->required, &s->nrequired);
 }
 
 /* additionalProperties: true (the default), false, or a schema. */
@@ -415,20 +538,207 @@ static mh_status compile_additional(compiler *c, mh_schema *s)
                       "additionalProperties must be a boolean or a schema%s", "");
 }
 
+/* 3.1 patternProperties: each pattern compiled, each schema compiled. With
+ * it, additionalProperties applies to members matching neither a property
+ * nor a pattern, so it moves into the extension, which judges both. */
+static mh_status compile_patterns(compiler *c, mh_schema *s)
+{
+    mh__prop *named = NULL;
+    size_t n = 0;
+    mh_status st = compile_named(c, s, "patternProperties", &named, &n);
+    mh__schema_ext *x = named ? ext(s) : NULL;
+    if (st == MH_OK && named && (!x || !(x->patterns = calloc(n ? n : 1, sizeof *x->patterns))))
+        st = nomem(c);
+    for (size_t i = 0; st == MH_OK && i < n; i++) {
+        char msg[256], *at = mh__jsonptr_append(s->location, "patternProperties");
+        if (!at) {
+            st = nomem(c);
+        } else if (mh__regex_compile(named[i].name, &x->patterns[i].re, msg, sizeof msg) < 0) {
+            st = spec_error(c, at, named[i].name, "%s", msg);
+        } else {
+            x->patterns[i].src = named[i].name;
+            x->patterns[i].schema = named[i].schema;
+            x->npatterns++;
+        }
+        free(at);
+    }
+    free(named);
+    if (st == MH_OK && x) {
+        x->additional = s->additional;
+        x->additional_schema = s->additional_schema;
+        s->additional = 1;
+        s->additional_schema = NULL;
+    }
+    return st;
+}
+
 static mh_status compile_properties(compiler *c, mh_schema *s)
 {
     mh_status st;
-    if ((st = compile_props(c, s)) != MH_OK || (st = compile_required(c, s)) != MH_OK)
+    if ((st = compile_named(c, s, "properties", &s->props, &s->nprops)) != MH_OK ||
+        (st = compile_required(c, s)) != MH_OK || (st = compile_additional(c, s)) != MH_OK)
         return st;
-    return compile_additional(c, s);
+    return is31(c) ? compile_patterns(c, s) : MH_OK;
+}
+
+/* items; in 3.1 after prefixItems, when present, it is the schema of the
+ * remaining items. */
+static mh_status compile_items(compiler *c, mh_schema *s)
+{
+    if (!is31(c) || !mh_json_get(s->src, "prefixItems"))
+        return compile_opt(c, s, "items", &s->items);
+    if (!ext(s))
+        return nomem(c);
+    mh_status st = compile_list(c, s, "prefixItems", &s->x->prefix);
+    return st != MH_OK ? st : compile_opt(c, s, "items", &s->x->rest_items);
+}
+
+/* contains with minContains/maxContains (which mean nothing without it). */
+static mh_status compile_contains(compiler *c, mh_schema *s)
+{
+    if (!mh_json_get(s->src, "contains"))
+        return MH_OK;
+    if (!ext(s))
+        return nomem(c);
+    mh_status st;
+    if ((st = count_kw(c, s, "minContains", &s->x->min_contains)) != MH_OK ||
+        (st = count_kw(c, s, "maxContains", &s->x->max_contains)) != MH_OK)
+        return st;
+    return compile_opt(c, s, "contains", &s->x->contains);
+}
+
+/* dependentRequired: {"name": ["other", ...], ...}. */
+static mh_status compile_dep_required(compiler *c, mh_schema *s)
+{
+    const cJSON *dr = mh_json_get(s->src, "dependentRequired");
+    if (!dr)
+        return MH_OK;
+    if (!cJSON_IsObject(dr))
+        return spec_error(c, s->location, "dependentRequired",
+                          "dependentRequired must be an object%s", "");
+    int n = cJSON_GetArraySize(dr);
+    mh__schema_ext *x = ext(s);
+    if (!x || !(x->dep_required = calloc(n ? (size_t)n : 1, sizeof *x->dep_required)))
+        return nomem(c);
+    char *at = mh__jsonptr_append(s->location, "dependentRequired");
+    if (!at)
+        return nomem(c);
+    mh_status st = MH_OK;
+    for (const cJSON *it = dr->child; it && st == MH_OK; it = it->next) {
+        mh__dep_required *d = &x->dep_required[x->ndep_required++];
+        d->name = it->string;
+        st = name_list(c, it, at, it->string, &d->names, &d->n);
+    }
+    free(at);
+    return st;
+}
+
+/* $ref beside other keywords (3.1): the reference is one more schema the
+ * instance must satisfy. A readOnly/writeOnly target still marks the
+ * property. */
+static int ref_stops31(const cJSON *node);
+
+static mh_status compile_ref31(compiler *c, mh_schema *s)
+{
+    if (!mh_json_get(s->src, "$ref"))
+        return MH_OK;
+    mh__schema_ext *x = ext(s);
+    if (!x)
+        return nomem(c);
+    const cJSON *target = NULL;
+    char *tptr = NULL;
+    mh_status st = mh__ref_follow_until(c->set->root, s->src, s->location, ref_stops31, 0, &target,
+                                        &tptr, c->err);
+    if (st != MH_OK)
+        return st;
+    st = compile_node(c, target, tptr, &x->ref);
+    free(tptr);
+    if (st == MH_OK) {
+        s->read_only |= x->ref->read_only;
+        s->write_only |= x->ref->write_only;
+    }
+    return st;
+}
+
+/* The JSON Schema 2020-12 keywords of 3.1 that 3.0 lacks (those not read
+ * above with their 3.0 relatives). */
+static mh_status compile_ext31(compiler *c, mh_schema *s)
+{
+    const cJSON *k = mh_json_get(s->src, "const");
+    if (k) {
+        if (!ext(s))
+            return nomem(c);
+        s->x->const_ = k;
+        s->x->has_const = 1;
+    }
+    mh_status st;
+    mh_schema *names = NULL, *if_ = NULL, *then_ = NULL, *else_ = NULL;
+    if ((st = compile_contains(c, s)) != MH_OK || (st = compile_dep_required(c, s)) != MH_OK ||
+        (st = compile_opt(c, s, "propertyNames", &names)) != MH_OK ||
+        (st = compile_opt(c, s, "if", &if_)) != MH_OK ||
+        (st = compile_opt(c, s, "then", &then_)) != MH_OK ||
+        (st = compile_opt(c, s, "else", &else_)) != MH_OK)
+        return st;
+    if ((names || if_ || mh_json_get(s->src, "dependentSchemas")) && !ext(s))
+        return nomem(c);
+    if (s->x) {
+        s->x->property_names = names;
+        s->x->if_ = if_; /* then/else mean nothing without if */
+        s->x->then_ = if_ ? then_ : NULL;
+        s->x->else_ = if_ ? else_ : NULL;
+        st = compile_named(c, s, "dependentSchemas", &s->x->dep_schemas, &s->x->ndep_schemas);
+    }
+    return st != MH_OK ? st : compile_ref31(c, s);
+}
+
+/* The dialects OpenAPI 3.1 schemas are validated by without a warning. */
+static int known_dialect(const char *uri)
+{
+    static const char *const ok[] = {"https://json-schema.org/draft/2020-12/schema",
+                                     "https://spec.openapis.org/oas/3.1/dialect/"};
+    size_t n = strlen(uri);
+    if (n && uri[n - 1] == '#')
+        n--;
+    return (n == strlen(ok[0]) && strncmp(uri, ok[0], n) == 0) ||
+           strncmp(uri, ok[1], strlen(ok[1])) == 0;
+}
+
+/* Warns about each member of s that is neither checked nor an annotation
+ * in the set's dialect. */
+static mh_status scan_keywords(compiler *c, const mh_schema *s)
+{
+    static const char *const why[] = {
+        [MH__KW_UNSUPPORTED] = "\"%s\" is not supported by the validator: not checked",
+        [MH__KW_UNKNOWN] = "unknown keyword \"%s\": not checked",
+    };
+    mh_status st = MH_OK;
+    for (const cJSON *it = s->src->child; it && st == MH_OK; it = it->next) {
+        mh__keyword_class k = mh__keyword_classify(c->set->dialect, it->string);
+        if (k == MH__KW_CHECKED && is31(c) && strcmp(it->string, "$schema") == 0 &&
+            !(cJSON_IsString(it) && known_dialect(it->valuestring)))
+            st = warn(c, s->location, it->string,
+                      "\"%s\" names another dialect: validated as JSON Schema 2020-12");
+        else if (k == MH__KW_OTHER_DIALECT && is31(c))
+            st = warn(c, s->location, it->string,
+                      strcmp(it->string, "nullable") == 0
+                          ? "\"%s\" is an OpenAPI 3.0 keyword, not 3.1: not checked (in 3.1, "
+                            "list \"null\" in type)"
+                          : "\"%s\" is an OpenAPI 3.0 keyword, not 3.1: not checked");
+        else if (k == MH__KW_OTHER_DIALECT)
+            st = warn(c, s->location, it->string,
+                      "\"%s\" is not an OpenAPI 3.0 keyword (3.1 has it): not checked");
+        else if (k == MH__KW_UNSUPPORTED || k == MH__KW_UNKNOWN)
+            st = warn(c, s->location, it->string, why[k]);
+    }
+    return st;
 }
 
 static mh_status compile_body(compiler *c, mh_schema *s)
 {
     mh_status st;
-    if ((st = compile_type(c, s)) != MH_OK || (st = compile_counts(c, s)) != MH_OK ||
-        (st = compile_numbers(c, s)) != MH_OK || (st = compile_pattern(c, s)) != MH_OK ||
-        (st = compile_format(c, s)) != MH_OK)
+    if ((st = scan_keywords(c, s)) != MH_OK || (st = compile_type(c, s)) != MH_OK ||
+        (st = compile_counts(c, s)) != MH_OK || (st = compile_numbers(c, s)) != MH_OK ||
+        (st = compile_pattern(c, s)) != MH_OK || (st = compile_format(c, s)) != MH_OK)
         return st;
     const cJSON *e = mh_json_get(s->src, "enum");
     if (e) {
@@ -436,30 +746,51 @@ static mh_status compile_body(compiler *c, mh_schema *s)
             return spec_error(c, s->location, "enum", "enum must be an array%s", "");
         s->enum_values = e;
     }
-    if ((st = compile_properties(c, s)) != MH_OK)
-        return st;
-    const cJSON *items = mh_json_get(s->src, "items");
-    if (items && (st = compile_child(c, s, items, "items", &s->items)) != MH_OK)
-        return st;
-    const cJSON *not_ = mh_json_get(s->src, "not");
-    if (not_ && (st = compile_child(c, s, not_, "not", &s->not_)) != MH_OK)
+    if ((st = compile_properties(c, s)) != MH_OK || (st = compile_items(c, s)) != MH_OK ||
+        (st = compile_opt(c, s, "not", &s->not_)) != MH_OK)
         return st;
     if ((st = compile_list(c, s, "allOf", &s->all_of)) != MH_OK ||
         (st = compile_list(c, s, "anyOf", &s->any_of)) != MH_OK ||
         (st = compile_list(c, s, "oneOf", &s->one_of)) != MH_OK)
         return st;
-    return MH_OK;
+    return is31(c) ? compile_ext31(c, s) : MH_OK;
 }
 
-static mh_status compile_node(compiler *c, const cJSON *node, const char *at, mh_schema **out)
+/* 3.1: a $ref whose siblings are more than annotations is a schema of its
+ * own (the reference applies beside them), so the chain stops there. */
+static int ref_stops31(const cJSON *node)
 {
-    const cJSON *target = NULL;
-    char *tptr = NULL;
-    mh_status st = mh__ref_follow(c->set->root, node, at, &target, &tptr, c->err);
-    if (st != MH_OK)
-        return st;
-    if (!cJSON_IsObject(target)) {
-        st = spec_error(c, tptr, NULL, "a schema must be a JSON object%s", "");
+    for (const cJSON *it = node->child; it; it = it->next)
+        if (strcmp(it->string, "$ref") != 0 && !mh__keyword_is_annotation(it->string))
+            return 1;
+    return 0;
+}
+
+/* 3.0: the siblings of a $ref are ignored; say so for those that would
+ * have been checked. */
+static mh_status warn_ref_siblings30(compiler *c, const cJSON *node, const char *at)
+{
+    if (!cJSON_IsObject(node) || !mh_json_get(node, "$ref"))
+        return MH_OK;
+    mh_status st = MH_OK;
+    for (const cJSON *it = node->child; it && st == MH_OK; it = it->next)
+        if (strcmp(it->string, "$ref") != 0 &&
+            mh__keyword_classify(MH__DIALECT_OAS30, it->string) != MH__KW_ANNOTATION)
+            st = warn(c, at, it->string,
+                      "\"%s\" beside $ref is ignored in OpenAPI 3.0: not checked");
+    return st;
+}
+
+/* The resolved schema node target (at pointer tptr, which the new schema
+ * takes over): the memoized schema, or a new one registered and compiled. */
+static mh_status compile_target(compiler *c, const cJSON *target, char *tptr, mh_schema **out)
+{
+    int boolean = is31(c) && cJSON_IsBool(target);
+    if (!cJSON_IsObject(target) && !boolean) {
+        mh_status st = spec_error(c, tptr, NULL,
+                                  is31(c) ? "a schema must be a JSON object or a boolean%s"
+                                          : "a schema must be a JSON object%s",
+                                  "");
         free(tptr);
         return st;
     }
@@ -476,13 +807,39 @@ static mh_status compile_node(compiler *c, const cJSON *node, const char *at, mh
     }
     s->src = target;
     s->location = tptr;
+    s->additional = 1;
     if (set_insert(c->set, s) < 0) {
         schema_free(s);
         return nomem(c);
     }
     /* Registered before its children, so references back to it terminate. */
     *out = s;
-    return compile_body(c, s);
+    mh_status st = MH_OK;
+    if (boolean) {
+        /* true accepts everything, false nothing (one "never" flag). */
+        s->min_items = s->max_items = s->min_len = s->max_len = s->min_props = s->max_props = -1;
+        if (cJSON_IsFalse(target)) {
+            if (ext(s))
+                s->x->never = 1;
+            else
+                st = nomem(c);
+        }
+    } else {
+        st = compile_body(c, s);
+    }
+    s->applies = s->all_of.n || s->any_of.n || s->one_of.n || s->not_ || s->x;
+    return st;
+}
+
+static mh_status compile_node(compiler *c, const cJSON *node, const char *at, mh_schema **out)
+{
+    const cJSON *target = NULL;
+    char *tptr = NULL;
+    mh_status st = is31(c) ? MH_OK : warn_ref_siblings30(c, node, at);
+    if (st == MH_OK)
+        st = mh__ref_follow_until(c->set->root, node, at, is31(c) ? ref_stops31 : NULL, 1, &target,
+                                  &tptr, c->err);
+    return st != MH_OK ? st : compile_target(c, target, tptr, out);
 }
 
 mh_status mh__schema_compile(mh__schema_set *set, const cJSON *node, const char *at,
@@ -496,6 +853,30 @@ mh_status mh__schema_compile(mh__schema_set *set, const cJSON *node, const char 
     return st;
 }
 
+/* The cycle check walks the schemas each schema applies to the instance
+ * itself (not to a part of it): a schema reached again on the current walk
+ * is the one returned. */
+static mh_schema *in_place_cycle(mh_schema *s);
+
+static mh_schema *first_cycle(mh_schema *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mh_schema *hit = v[i] ? in_place_cycle(v[i]) : NULL;
+        if (hit)
+            return hit;
+    }
+    return NULL;
+}
+
+static mh_schema *ext_cycle(const mh__schema_ext *x)
+{
+    mh_schema *one[] = {x->ref, x->if_, x->then_, x->else_};
+    mh_schema *hit = first_cycle(one, sizeof one / sizeof one[0]);
+    for (size_t i = 0; !hit && i < x->ndep_schemas; i++)
+        hit = in_place_cycle(x->dep_schemas[i].schema);
+    return hit;
+}
+
 static mh_schema *in_place_cycle(mh_schema *s)
 {
     if (s->color == 2)
@@ -503,19 +884,17 @@ static mh_schema *in_place_cycle(mh_schema *s)
     if (s->color == 1)
         return s;
     s->color = 1;
-    const mh__schema_list *lists[] = {&s->all_of, &s->any_of, &s->one_of};
-    for (size_t k = 0; k < 3; k++) {
-        for (size_t i = 0; i < lists[k]->n; i++) {
-            mh_schema *hit = in_place_cycle(lists[k]->v[i]);
-            if (hit)
-                return hit;
-        }
-    }
-    if (s->not_) {
-        mh_schema *hit = in_place_cycle(s->not_);
-        if (hit)
-            return hit;
-    }
+    mh_schema *hit = first_cycle(s->all_of.v, s->all_of.n);
+    if (!hit)
+        hit = first_cycle(s->any_of.v, s->any_of.n);
+    if (!hit)
+        hit = first_cycle(s->one_of.v, s->one_of.n);
+    if (!hit)
+        hit = first_cycle(&s->not_, 1);
+    if (!hit && s->x)
+        hit = ext_cycle(s->x);
+    if (hit)
+        return hit;
     s->color = 2;
     return NULL;
 }

@@ -113,6 +113,13 @@ static mh_status ref_resolve(const cJSON *root, const char *r, const char *cur, 
 mh_status mh__ref_follow(const cJSON *root, const cJSON *node, const char *at, const cJSON **target,
                          char **target_ptr, mh_error *err)
 {
+    return mh__ref_follow_until(root, node, at, NULL, 0, target, target_ptr, err);
+}
+
+mh_status mh__ref_follow_until(const cJSON *root, const cJSON *node, const char *at,
+                               int (*stop)(const cJSON *node), int test_start, const cJSON **target,
+                               char **target_ptr, mh_error *err)
+{
     chain ch;
     ch.n = 0;
     char *cur = strdup(at); /* pointer of node */
@@ -120,7 +127,11 @@ mh_status mh__ref_follow(const cJSON *root, const cJSON *node, const char *at, c
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     mh_status st = MH_OK;
     const cJSON *ref;
+    int first = 1;
     while ((ref = cJSON_IsObject(node) ? mh_json_get(node, "$ref") : NULL) != NULL) {
+        if (stop && (test_start || !first) && stop(node))
+            break;
+        first = 0;
         const cJSON *next = NULL;
         char *next_ptr = NULL;
         if ((st = ref_check(&ch, node, ref, cur, err)) != MH_OK ||

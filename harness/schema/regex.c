@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
+
 static pthread_key_t md_key;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 /* Shared, read-only after creation: bounds backtracking so a hostile string
@@ -53,12 +55,119 @@ static pcre2_match_data *thread_match_data(void)
     return md;
 }
 
+/* ECMA 262 General_Category long names PCRE2 (before 10.43) only knows
+ * by their short ones. */
+static const char *const categories[][2] = {
+    {"Letter", "L"},
+    {"Cased_Letter", "L&"},
+    {"Uppercase_Letter", "Lu"},
+    {"Lowercase_Letter", "Ll"},
+    {"Titlecase_Letter", "Lt"},
+    {"Modifier_Letter", "Lm"},
+    {"Other_Letter", "Lo"},
+    {"Mark", "M"},
+    {"Nonspacing_Mark", "Mn"},
+    {"Spacing_Mark", "Mc"},
+    {"Enclosing_Mark", "Me"},
+    {"Number", "N"},
+    {"Decimal_Number", "Nd"},
+    {"Letter_Number", "Nl"},
+    {"Other_Number", "No"},
+    {"Punctuation", "P"},
+    {"Connector_Punctuation", "Pc"},
+    {"Dash_Punctuation", "Pd"},
+    {"Open_Punctuation", "Ps"},
+    {"Close_Punctuation", "Pe"},
+    {"Initial_Punctuation", "Pi"},
+    {"Final_Punctuation", "Pf"},
+    {"Other_Punctuation", "Po"},
+    {"Symbol", "S"},
+    {"Math_Symbol", "Sm"},
+    {"Currency_Symbol", "Sc"},
+    {"Modifier_Symbol", "Sk"},
+    {"Other_Symbol", "So"},
+    {"Separator", "Z"},
+    {"Space_Separator", "Zs"},
+    {"Line_Separator", "Zl"},
+    {"Paragraph_Separator", "Zp"},
+    {"Other", "C"},
+    {"Control", "Cc"},
+    {"Format", "Cf"},
+    {"Surrogate", "Cs"},
+    {"Private_Use", "Co"},
+    {"Unassigned", "Cn"},
+};
+
+/* The PCRE2 spelling of the ECMA property name[0..len): "General_Category="
+ * / "gc=" and "Script=" / "sc=" prefixes dropped, long category names
+ * shortened; appended to b. */
+static void add_property(mh__buf *b, const char *name, size_t len)
+{
+    static const char *const prefixes[] = {"General_Category=", "gc=", "Script=", "sc="};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t k = strlen(prefixes[i]);
+        if (len > k && strncmp(name, prefixes[i], k) == 0) {
+            name += k;
+            len -= k;
+            break;
+        }
+    }
+    for (size_t i = 0; i < sizeof categories / sizeof categories[0]; i++) {
+        if (strlen(categories[i][0]) == len && strncmp(name, categories[i][0], len) == 0) {
+            mh__buf_adds(b, categories[i][1]);
+            return;
+        }
+    }
+    mh__buf_add(b, name, len);
+}
+
+/* src with each \p{...} / \P{...} in PCRE2's spelling (a new malloc'd
+ * string), or NULL when it has none (or on out-of-memory). */
+static char *ecma_properties(const char *src)
+{
+    if (!strstr(src, "\\p{") && !strstr(src, "\\P{"))
+        return NULL;
+    mh__buf b = MH__BUF_INIT;
+    for (const char *p = src; *p; p++) {
+        if (p[0] != '\\' || !p[1]) {
+            mh__buf_add(&b, p, 1);
+            continue;
+        }
+        const char *end = (p[1] == 'p' || p[1] == 'P') && p[2] == '{' ? strchr(p + 3, '}') : NULL;
+        if (!end) { /* any other escape: both characters as they are */
+            mh__buf_add(&b, p, 2);
+            p++;
+            continue;
+        }
+        mh__buf_add(&b, p, 3);
+        add_property(&b, p + 3, (size_t)(end - (p + 3)));
+        mh__buf_adds(&b, "}");
+        p = end;
+    }
+    return mh__buf_take(&b, NULL);
+}
+
+static pcre2_code *compile(const char *src, int *code, PCRE2_SIZE *off)
+{
+    return pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY,
+                         code, off, NULL);
+}
+
 int mh__regex_compile(const char *src, mh__regex **out, char *msg, size_t n)
 {
     int code = 0;
     PCRE2_SIZE off = 0;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_DOLLAR_ENDONLY, &code, &off, NULL);
+    pcre2_code *re = compile(src, &code, &off);
+    if (!re) {
+        /* ECMA 262 property names PCRE2 spells otherwise (\p{Letter},
+         * \p{Script=Greek}): retried in PCRE2's spelling; a pattern that
+         * still fails reports its own error. */
+        char *alt = ecma_properties(src);
+        int code2 = 0;
+        PCRE2_SIZE off2 = 0;
+        re = alt ? compile(alt, &code2, &off2) : NULL;
+        free(alt);
+    }
     if (!re) {
         PCRE2_UCHAR why[160];
         pcre2_get_error_message(code, why, sizeof why);

@@ -7,14 +7,15 @@
  *
  * The rest is shared by the files of this folder only, one stage each:
  *   violation.c  the mh_violations list (public) and message formatting
+ *   keywords.c   what each keyword is in each dialect; the warning list
  *   ref.c        following $ref chains
  *   format.c     the string formats (date-time, email, uuid, ...)
  *   regex.c      pattern compilation and matching (PCRE2)
  *   equal.c      deep equality of instances (enum, uniqueItems)
  *   compile.c    schema objects -> mh_schema graph; the set; cycle check
  *   validate.c   walking an instance against the graph
- * Calls go down that list's dependencies only: compile.c uses ref, format
- * and regex; validate.c uses violation, format, regex and equal; none of
+ * Calls go down that list's dependencies only: compile.c uses keywords,
+ * ref, format and regex; validate.c uses violation, format, regex and equal; none of
  * those calls back.
  */
 #ifndef MH_SCHEMA_SCHEMA_INT_H
@@ -24,16 +25,31 @@
 #include <stddef.h>
 
 #include "manta/schema.h"
+#include "util/buf.h"
 
 /* ---- for harness/spec/ ----------------------------------------------- */
 
 typedef struct mh__schema_set mh__schema_set;
 
-/* New empty set over the document root (borrowed; must outlive the set).
- * NULL on out-of-memory. */
-mh__schema_set *mh__schema_set_new(const cJSON *root);
+/* The Schema Object dialect of a document. OpenAPI 3.0: the 3.0.3 Schema
+ * Object (nullable, boolean exclusiveMinimum/Maximum, $ref siblings ignored).
+ * OpenAPI 3.1: JSON Schema 2020-12 (type arrays and "null", const, numeric
+ * exclusive bounds, $ref beside other keywords, boolean schemas, ...). */
+typedef enum { MH__DIALECT_OAS30 = 0, MH__DIALECT_OAS31 = 1 } mh__dialect;
+
+/* New empty set over the document root (borrowed; must outlive the set),
+ * compiling schemas of the given dialect. NULL on out-of-memory. */
+mh__schema_set *mh__schema_set_new(const cJSON *root, mh__dialect dialect);
 /* Frees the set and every schema in it. NULL is a no-op. */
 void mh__schema_set_free(mh__schema_set *set);
+
+/* The warnings compiling has collected so far: a keyword the validator does
+ * not check (for the set's dialect) in a compiled schema, each said once,
+ * in the order found. The i-th message (NULL when i is out of range) and, in
+ * *pointer when non-NULL, the JSON pointer of the keyword in the document;
+ * both borrowed from the set. */
+size_t mh__schema_set_warning_count(const mh__schema_set *set);
+const char *mh__schema_set_warning(const mh__schema_set *set, size_t i, const char **pointer);
 
 /* Compiles the schema object node found at JSON pointer `at` (following its
  * $ref chain) and everything it reaches. *out is owned by the set. Errors:
@@ -55,16 +71,25 @@ mh_status mh__schema_set_check_cycles(mh__schema_set *set, mh_error *err);
 mh_status mh__ref_follow(const cJSON *root, const cJSON *node, const char *at, const cJSON **target,
                          char **target_ptr, mh_error *err);
 
+/* mh__ref_follow that stops early: a node of the chain with a $ref for which
+ * stop(node) is 1 is the target (its $ref not taken). The start node is
+ * tested only when test_start; otherwise its $ref is always taken (node must
+ * then have one). stop may be NULL (never stop). Same errors. (ref.c) */
+mh_status mh__ref_follow_until(const cJSON *root, const cJSON *node, const char *at,
+                               int (*stop)(const cJSON *node), int test_start, const cJSON **target,
+                               char **target_ptr, mh_error *err);
+
 /* ---- inside harness/schema/ only --------------------------------------- */
 
-/* Bits of mh_schema.types. */
+/* Bits of mh_schema.types. MH__T_NULL only in OpenAPI 3.1 schemas. */
 enum {
     MH__T_STRING = 1,
     MH__T_NUMBER = 2,
     MH__T_INTEGER = 4,
     MH__T_BOOLEAN = 8,
     MH__T_ARRAY = 16,
-    MH__T_OBJECT = 32
+    MH__T_OBJECT = 32,
+    MH__T_NULL = 64
 };
 
 /* The formats checked; anything else is F_NONE (ignored). */
@@ -96,6 +121,44 @@ typedef struct {
     size_t n;
 } mh__schema_list;
 
+/* patternProperties: one pattern and the schema of the members it matches. */
+typedef struct {
+    mh__regex *re;
+    const char *src; /* borrowed */
+    mh_schema *schema;
+} mh__pattern_prop;
+
+/* dependentRequired: when `name` is present, `names` must be too. */
+typedef struct {
+    const char *name;
+    const char **names;
+    size_t n;
+} mh__dep_required;
+
+/* The OpenAPI 3.1 (JSON Schema 2020-12) keywords 3.0 does not have. A schema
+ * has one only when it uses any of them, so 3.0 schemas never pay for it. */
+typedef struct {
+    int never;           /* the boolean schema false */
+    mh_schema *ref;      /* $ref beside other keywords: both apply */
+    const cJSON *const_; /* const (any JSON value, null included) */
+    int has_const;
+    const cJSON *excl_min, *excl_max; /* numeric exclusiveMinimum/Maximum */
+    mh__schema_list prefix;           /* prefixItems */
+    mh_schema *rest_items;            /* items after prefixItems */
+    mh_schema *contains;
+    double min_contains, max_contains; /* -1 absent */
+    mh_schema *property_names;
+    mh__pattern_prop *patterns;
+    size_t npatterns;
+    int additional; /* with patternProperties: 1 allowed, 0 forbidden, 2 schema */
+    mh_schema *additional_schema;
+    mh__dep_required *dep_required;
+    size_t ndep_required;
+    mh__prop *dep_schemas;
+    size_t ndep_schemas;
+    mh_schema *if_, *then_, *else_;
+} mh__schema_ext;
+
 /* One compiled schema object. Owned by its set (compile.c builds it);
  * validate.c only reads it. Strings and cJSON nodes are borrowed from the
  * document. */
@@ -103,7 +166,8 @@ struct mh_schema {
     const cJSON *src;
     char *location;
     unsigned types; /* MH__T_* bits; 0 = any type */
-    int nullable, read_only, write_only;
+    int nullable;   /* 1: 3.0 nullable; 2: 3.1 type lists "null" */
+    int read_only, write_only;
     const cJSON *enum_values;
     mh__prop *props;
     size_t nprops;
@@ -122,7 +186,9 @@ struct mh_schema {
     mh_schema *not_;
     mh__format format;
     const char *format_name;
-    int color; /* cycle check */
+    mh__schema_ext *x; /* 3.1-only keywords, NULL when none */
+    int applies;       /* any of allOf/anyOf/oneOf/not/x: one test for all */
+    int color;         /* cycle check */
 };
 
 /* violation.c */
@@ -138,6 +204,41 @@ char *mh__vformat(char *buf, size_t n, char **heap, size_t *len, const char *fmt
  * (its terminating NUL is in place). NULL on out-of-memory (v unchanged). */
 char *mh__violation_new(mh_violations *v, const char *keyword, size_t plen, const char *msg,
                         size_t mlen);
+
+/* keywords.c */
+
+typedef enum {
+    MH__KW_CHECKED = 0,   /* the validator checks it */
+    MH__KW_ANNOTATION,    /* no effect on validity, by design (x-* too) */
+    MH__KW_UNSUPPORTED,   /* a keyword of the dialect the validator does not check */
+    MH__KW_OTHER_DIALECT, /* a keyword of the other OpenAPI version only */
+    MH__KW_UNKNOWN        /* no keyword of either */
+} mh__keyword_class;
+
+/* What the Schema Object member name is in dialect d. Cannot fail. */
+mh__keyword_class mh__keyword_classify(mh__dialect d, const char *name);
+
+/* 1 when name is a pure annotation (title, description, examples, x-*, ...)
+ * in both dialects: a $ref with only such siblings is a plain reference. */
+int mh__keyword_is_annotation(const char *name);
+
+/* A list of warnings (pointer + message), each said once. Zero-initialise
+ * (MH__BUF_INIT list); free with mh__warnings_free. */
+typedef struct {
+    mh__buf list;
+} mh__warnings;
+
+/* Adds the warning (message printf-style, cut at 511 bytes) unless the same
+ * pointer and message are already listed. 0, or -1 on out-of-memory (the
+ * list unchanged). */
+int mh__warnings_add(mh__warnings *w, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+size_t mh__warnings_count(const mh__warnings *w);
+/* The i-th message (NULL when out of range), its pointer in *pointer when
+ * non-NULL; both owned by the list. */
+const char *mh__warnings_get(const mh__warnings *w, size_t i, const char **pointer);
+/* Frees what the list owns; the struct itself is the caller's. */
+void mh__warnings_free(mh__warnings *w);
 
 /* format.c */
 

@@ -215,13 +215,13 @@ static int type_matches(unsigned types, const cJSON *v)
 }
 
 /* "string or integer": the names of the type bits, in bit order. At most
- * 6 names and 5 separators, so 96 bytes always fit. */
+ * 7 names and 6 separators, so 96 bytes always fit. */
 static void types_text(unsigned types, char *buf, size_t n)
 {
-    static const char *const names[] = {"string",  "number", "integer",
-                                        "boolean", "array",  "object"};
+    static const char *const names[] = {"string", "number", "integer", "boolean",
+                                        "array",  "object", "null"};
     size_t used = 0;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         if (!(types & (1u << i)))
             continue;
         const char *sep = used ? " or " : "";
@@ -423,7 +423,11 @@ static void branch_summary(vctx *c, const mh__schema_list *l, const cJSON *v, ch
     }
 }
 
-static void check_composition(vctx *c, const mh_schema *s, const cJSON *v)
+static void check_ext(vctx *c, const mh_schema *s, const cJSON *v);
+
+/* The applicators (allOf, anyOf, oneOf, not, and the 3.1 extension): one
+ * flag, s->applies, says whether there is any, so most schemas skip this. */
+static void check_applicators(vctx *c, const mh_schema *s, const cJSON *v)
 {
     for (size_t i = 0; i < s->all_of.n && !stopped(c); i++)
         validate(c, s->all_of.v[i], v);
@@ -465,6 +469,165 @@ static void check_composition(vctx *c, const mh_schema *s, const cJSON *v)
     }
     if (s->not_ && !stopped(c) && passes(c, s->not_, v))
         report(c, "not", "must not match the schema in \"not\"");
+    if (s->x && !stopped(c))
+        check_ext(c, s, v);
+}
+
+/* ---- OpenAPI 3.1 (JSON Schema 2020-12) keywords ------------------------- */
+
+/* Validates the child v (array index i, or member name) against sub. */
+static void validate_at(vctx *c, const mh_schema *sub, const cJSON *v, const char *name, size_t i)
+{
+    path_push(c->path, name, i);
+    validate(c, sub, v);
+    path_pop(c->path);
+}
+
+static void ext_number(vctx *c, const mh__schema_ext *x, const cJSON *v)
+{
+    double d = v->valuedouble;
+    const char *lit = v->valuestring ? v->valuestring : "";
+    if (x->excl_min && !(d > x->excl_min->valuedouble))
+        report(c, "exclusiveMinimum", "expected > %s, got %s",
+               x->excl_min->valuestring ? x->excl_min->valuestring : "exclusiveMinimum", lit);
+    if (x->excl_max && !(d < x->excl_max->valuedouble))
+        report(c, "exclusiveMaximum", "expected < %s, got %s",
+               x->excl_max->valuestring ? x->excl_max->valuestring : "exclusiveMaximum", lit);
+}
+
+/* contains: how many items match, against minContains (default 1) and
+ * maxContains. */
+static void ext_contains(vctx *c, const mh__schema_ext *x, const cJSON *v)
+{
+    size_t matched = 0, i = 0;
+    for (const cJSON *it = v->child; it; it = it->next, i++) {
+        path_push(c->path, NULL, i);
+        matched += (size_t)passes(c, x->contains, it);
+        path_pop(c->path);
+    }
+    double least = x->min_contains >= 0 ? x->min_contains : 1;
+    if ((double)matched < least) {
+        if (x->min_contains < 0)
+            report(c, "contains", "no item matches the schema in \"contains\"");
+        else
+            report(c, "minContains", "expected at least %.0f items matching \"contains\", got %zu",
+                   least, matched);
+    }
+    if (x->max_contains >= 0 && (double)matched > x->max_contains)
+        report(c, "maxContains", "expected at most %.0f items matching \"contains\", got %zu",
+               x->max_contains, matched);
+}
+
+/* prefixItems, the items after them, contains. */
+static void ext_array(vctx *c, const mh__schema_ext *x, const cJSON *v)
+{
+    size_t i = 0;
+    for (const cJSON *it = v->child; it && !stopped(c); it = it->next, i++) {
+        const mh_schema *sub = i < x->prefix.n ? x->prefix.v[i] : x->rest_items;
+        if (!sub)
+            break;
+        validate_at(c, sub, it, NULL, i);
+    }
+    if (x->contains && !stopped(c))
+        ext_contains(c, x, v);
+}
+
+/* patternProperties for the member m, then additionalProperties when no
+ * property and no pattern names it. */
+static void ext_member(vctx *c, const mh_schema *s, const mh__schema_ext *x, const cJSON *m)
+{
+    int matched = 0;
+    for (size_t i = 0; i < x->npatterns && !stopped(c); i++) {
+        int rc = mh__regex_test(x->patterns[i].re, m->string);
+        if (rc < 0) {
+            path_push(c->path, m->string, 0);
+            report(c, "patternProperties", "pattern \"%s\" could not be evaluated: %s",
+                   x->patterns[i].src,
+                   rc == MH__REGEX_LIMIT ? "backtracking limit exceeded" : "PCRE2 match error");
+            path_pop(c->path);
+        } else if (rc == 1) {
+            matched = 1;
+            validate_at(c, x->patterns[i].schema, m, m->string, 0);
+        }
+    }
+    if (matched || find_prop(s, m->string) || x->additional == 1 || stopped(c))
+        return;
+    if (x->additional == 2) {
+        validate_at(c, x->additional_schema, m, m->string, 0);
+        return;
+    }
+    path_push(c->path, m->string, 0);
+    report_concat(c, "additionalProperties", 3,
+                  (const char *const[]){"unexpected property \"", m->string, "\""});
+    path_pop(c->path);
+}
+
+/* dependentRequired, dependentSchemas, propertyNames, patternProperties. */
+static void ext_object(vctx *c, const mh_schema *s, const mh__schema_ext *x, const cJSON *v)
+{
+    for (size_t i = 0; i < x->ndep_required && !stopped(c); i++) {
+        const mh__dep_required *d = &x->dep_required[i];
+        if (!mh_json_get(v, d->name))
+            continue;
+        for (size_t k = 0; k < d->n; k++)
+            if (!mh_json_get(v, d->names[k]))
+                report(c, "dependentRequired", "property \"%s\" is required when \"%s\" is present",
+                       d->names[k], d->name);
+    }
+    for (size_t i = 0; i < x->ndep_schemas && !stopped(c); i++)
+        if (mh_json_get(v, x->dep_schemas[i].name))
+            validate(c, x->dep_schemas[i].schema, v);
+    for (const cJSON *m = v->child; m && !stopped(c); m = m->next) {
+        if (x->property_names) {
+            /* The name as a string instance, on the stack. */
+            cJSON name;
+            memset(&name, 0, sizeof name);
+            name.type = cJSON_String;
+            name.valuestring = m->string;
+            validate_at(c, x->property_names, &name, m->string, 0);
+        }
+        if (x->npatterns)
+            ext_member(c, s, x, m);
+    }
+}
+
+static void check_ext(vctx *c, const mh_schema *s, const cJSON *v)
+{
+    const mh__schema_ext *x = s->x;
+    if (x->never) {
+        report(c, "false", "no value is allowed here (the schema is false)");
+        return;
+    }
+    if (x->ref)
+        validate(c, x->ref, v);
+    if (x->has_const && !stopped(c) && !mh__instance_equal(x->const_, v)) {
+        char *txt = c->out ? cJSON_PrintUnformatted(x->const_) : NULL;
+        if (txt && strlen(txt) > 200)
+            strcpy(txt + 190, " ...");
+        report(c, "const", "value must be %s", txt ? txt : "the constant");
+        free(txt);
+    }
+    /* Like the 3.0 keywords, the typed ones apply only to a matching type. */
+    if (!stopped(c) && (!s->types || type_matches(s->types, v))) {
+        switch (JTYPE(v)) {
+        case cJSON_Number:
+            ext_number(c, x, v);
+            break;
+        case cJSON_Array:
+            ext_array(c, x, v);
+            break;
+        case cJSON_Object:
+            ext_object(c, s, x, v);
+            break;
+        default:
+            break;
+        }
+    }
+    if (x->if_ && !stopped(c)) {
+        const mh_schema *next = passes(c, x->if_, v) ? x->then_ : x->else_;
+        if (next)
+            validate(c, next, v);
+    }
 }
 
 /* Deeper than any document the strict parser accepts by default; a guard
@@ -488,9 +651,10 @@ static void validate(vctx *c, const mh_schema *s, const cJSON *v)
         }
         if (s->enum_values)
             check_enum(c, s, v);
-        if (s->nullable)
+        if (s->nullable == 1) /* 3.0: a nullable schema given null checks only enum */
             return;
-        check_composition(c, s, v);
+        if (s->applies)
+            check_applicators(c, s, v);
         return;
     }
     int type_ok = !s->types || type_matches(s->types, v);
@@ -520,7 +684,8 @@ static void validate(vctx *c, const mh_schema *s, const cJSON *v)
             break;
         }
     }
-    check_composition(c, s, v);
+    if (s->applies)
+        check_applicators(c, s, v);
 }
 
 size_t mh_schema_validate(const mh_schema *s, const cJSON *instance, mh_direction dir,

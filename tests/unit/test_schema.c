@@ -1,4 +1,6 @@
-/* test_schema.c — the OpenAPI 3.0 Schema Object validator, keyword by keyword. */
+/* test_schema.c — the Schema Object validator, keyword by keyword: OpenAPI
+ * 3.0 (the first part) and OpenAPI 3.1 = JSON Schema 2020-12 (the second),
+ * and the load-time warnings for keywords it does not check. */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -9,22 +11,31 @@
 #include "manta/json_strict.h"
 #include "manta/schema.h"
 #include "manta/spec.h"
+#include "schema/schema_int.h"
 #include "testutil.h"
+#include "tu_tmp.h"
 
 /* Wraps schema JSON text as components/schemas/T (plus optional other
- * schemas, "extra" is inserted as more members) in a minimal spec. */
-static mh_spec *load_schemas(const char *schema, const char *extra, mh_error *err)
+ * schemas, "extra" is inserted as more members) in a minimal spec of the
+ * given OpenAPI version. */
+static mh_spec *load_version(const char *version, const char *schema, const char *extra,
+                             mh_error *err)
 {
-    const char *fmt = "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\",\"version\":\"1\"},"
+    const char *fmt = "{\"openapi\":\"%s\",\"info\":{\"title\":\"t\",\"version\":\"1\"},"
                       "\"paths\":{},\"components\":{\"schemas\":{\"T\":%s%s%s}}}";
-    size_t n = strlen(fmt) + strlen(schema) + (extra ? strlen(extra) : 0) + 8;
+    size_t n = strlen(fmt) + strlen(version) + strlen(schema) + (extra ? strlen(extra) : 0) + 8;
     char *doc = malloc(n);
     ck_assert_ptr_nonnull(doc);
-    snprintf(doc, n, fmt, schema, extra ? "," : "", extra ? extra : "");
+    snprintf(doc, n, fmt, version, schema, extra ? "," : "", extra ? extra : "");
     mh_spec *sp = NULL;
     mh_spec_load_buffer(doc, strlen(doc), "inline", &sp, err);
     free(doc);
     return sp;
+}
+
+static mh_spec *load_schemas(const char *schema, const char *extra, mh_error *err)
+{
+    return load_version("3.0.3", schema, extra, err);
 }
 
 static cJSON *parse(const char *text)
@@ -254,6 +265,15 @@ static const vcase cases[] = {
      "writeOnly", "/pw"},
     {"{\"properties\":{\"pw\":{\"type\":\"string\",\"writeOnly\":true}}}", "{\"pw\":\"x\"}", REQ, 0,
      NULL, NULL},
+    /* 3.0 stays 3.0: a type list is a union (without null), 3.1-only
+     * keywords are not checked (a load-time warning says so) */
+    {"{\"type\":[\"string\",\"integer\"]}", "1", RSP, 0, NULL, NULL},
+    {"{\"type\":[\"string\",\"integer\"]}", "true", RSP, 1, "type", ""},
+    {"{\"type\":[\"string\",\"integer\"]}", "null", RSP, 1, "type", ""},
+    {"{\"const\":\"a\"}", "\"b\"", RSP, 0, NULL, NULL},
+    {"{\"prefixItems\":[{\"type\":\"integer\"}]}", "[\"a\"]", RSP, 0, NULL, NULL},
+    {"{\"type\":\"string\",\"nullable\":true,\"not\":{\"type\":\"string\"}}", "null", RSP, 0, NULL,
+     NULL},
     /* unknown keywords ignored */
     {"{\"type\":\"string\",\"x-extension\":{\"a\":1},\"discriminator\":{\"propertyName\":\"t\"},"
      "\"example\":5}",
@@ -570,6 +590,10 @@ static const bad_schema bad_schemas[] = {
      "/components/schemas/T/items/$ref"},
     {"{\"allOf\":[{\"$ref\":\"#/components/schemas/T\"}]}", MH_ERR_REF, "/components/schemas/T"},
     {"{\"anyOf\":[{\"not\":{\"$ref\":\"#/components/schemas/T\"}}]}", MH_ERR_REF, ""},
+    /* 3.0 has no null type, no numeric exclusive bounds, no boolean schemas */
+    {"{\"type\":[\"string\",\"null\"]}", MH_ERR_SPEC, "/components/schemas/T/type"},
+    {"{\"exclusiveMinimum\":5}", MH_ERR_SPEC, "/components/schemas/T/exclusiveMinimum"},
+    {"{\"properties\":{\"a\":false}}", MH_ERR_SPEC, "/components/schemas/T/properties/a"},
 };
 
 START_TEST(schema_compile_bad_schema_fails)
@@ -832,6 +856,477 @@ START_TEST(schema_validate_data_file_cases)
 }
 END_TEST
 
+/* ---- OpenAPI 3.1 (JSON Schema 2020-12) ---------------------------------- */
+
+/* A 3.1 case: T = schema, plus the members of extra (NULL for none) as more
+ * components/schemas entries. */
+typedef struct {
+    const char *schema;
+    const char *extra;
+    const char *instance;
+    size_t count;
+    const char *keyword; /* first violation's keyword, NULL when count == 0 */
+    const char *pointer; /* first violation's pointer */
+} vcase31;
+
+#define BASE_STR "\"Base\":{\"type\":\"string\",\"minLength\":2}"
+
+static const vcase31 cases31[] = {
+    /* type lists and "null" */
+    {"{\"type\":[\"string\",\"null\"]}", NULL, "null", 0, NULL, NULL},
+    {"{\"type\":[\"string\",\"null\"]}", NULL, "\"a\"", 0, NULL, NULL},
+    {"{\"type\":[\"string\",\"null\"]}", NULL, "1", 1, "type", ""},
+    {"{\"type\":\"null\"}", NULL, "null", 0, NULL, NULL},
+    {"{\"type\":\"null\"}", NULL, "0", 1, "type", ""},
+    {"{\"type\":\"string\"}", NULL, "null", 1, "type", ""},
+    {"{\"type\":[\"string\",\"null\"],\"minLength\":2}", NULL, "null", 0, NULL, NULL},
+    {"{\"type\":[\"string\",\"null\"],\"minLength\":2}", NULL, "\"a\"", 1, "minLength", ""},
+    {"{\"type\":[\"string\",\"null\"],\"enum\":[\"a\"]}", NULL, "null", 1, "enum", ""},
+    /* unlike 3.0's nullable, null still meets the applicators */
+    {"{\"type\":[\"string\",\"null\"],\"not\":{\"type\":\"null\"}}", NULL, "null", 1, "not", ""},
+    {"{\"type\":[\"string\",\"null\"],\"not\":{\"type\":\"null\"}}", NULL, "\"a\"", 0, NULL, NULL},
+    /* const */
+    {"{\"const\":\"a\"}", NULL, "\"a\"", 0, NULL, NULL},
+    {"{\"const\":\"a\"}", NULL, "\"b\"", 1, "const", ""},
+    {"{\"const\":null}", NULL, "null", 0, NULL, NULL},
+    {"{\"const\":null}", NULL, "0", 1, "const", ""},
+    {"{\"const\":1}", NULL, "1.0", 0, NULL, NULL},
+    {"{\"const\":{\"a\":[1]}}", NULL, "{\"a\":[true]}", 1, "const", ""},
+    /* numeric exclusiveMinimum / exclusiveMaximum */
+    {"{\"exclusiveMinimum\":5}", NULL, "5", 1, "exclusiveMinimum", ""},
+    {"{\"exclusiveMinimum\":5}", NULL, "5.1", 0, NULL, NULL},
+    {"{\"exclusiveMinimum\":5}", NULL, "\"1\"", 0, NULL, NULL},
+    {"{\"exclusiveMaximum\":5}", NULL, "5", 1, "exclusiveMaximum", ""},
+    {"{\"exclusiveMaximum\":5}", NULL, "4", 0, NULL, NULL},
+    {"{\"minimum\":1,\"exclusiveMinimum\":true}", NULL, "1", 1, "minimum", ""},
+    {"{\"minimum\":1,\"exclusiveMinimum\":true}", NULL, "2", 0, NULL, NULL},
+    /* $ref beside other keywords: both apply */
+    {"{\"$ref\":\"#/components/schemas/Base\",\"maxLength\":3}", BASE_STR, "\"ab\"", 0, NULL, NULL},
+    {"{\"$ref\":\"#/components/schemas/Base\",\"maxLength\":3}", BASE_STR, "\"a\"", 1, "minLength",
+     ""},
+    {"{\"$ref\":\"#/components/schemas/Base\",\"maxLength\":3}", BASE_STR, "\"abcd\"", 1,
+     "maxLength", ""},
+    {"{\"$ref\":\"#/components/schemas/Base\",\"description\":\"d\"}", BASE_STR, "\"a\"", 1,
+     "minLength", ""},
+    {"{\"properties\":{\"id\":{\"$ref\":\"#/components/schemas/Base\",\"readOnly\":true}}}",
+     BASE_STR, "{\"id\":\"ab\"}", 1, "readOnly", "/id"},
+    /* $defs */
+    {"{\"$defs\":{\"pos\":{\"minimum\":0}},\"properties\":{\"a\":{\"$ref\":\"#/components/schemas/"
+     "T/"
+     "$defs/pos\"}}}",
+     NULL, "{\"a\":-1}", 1, "minimum", "/a"},
+    {"{\"$defs\":{\"pos\":{\"minimum\":0}},\"properties\":{\"a\":{\"$ref\":\"#/components/schemas/"
+     "T/"
+     "$defs/pos\"}}}",
+     NULL, "{\"a\":1}", 0, NULL, NULL},
+    /* prefixItems, then items for the rest */
+    {"{\"prefixItems\":[{\"type\":\"integer\"},{\"type\":\"string\"}]}", NULL, "[1,\"a\",true]", 0,
+     NULL, NULL},
+    {"{\"prefixItems\":[{\"type\":\"integer\"},{\"type\":\"string\"}]}", NULL, "[\"a\"]", 1, "type",
+     "/0"},
+    {"{\"prefixItems\":[{\"type\":\"integer\"}],\"items\":{\"type\":\"string\"}}", NULL,
+     "[1,\"a\",\"b\"]", 0, NULL, NULL},
+    {"{\"prefixItems\":[{\"type\":\"integer\"}],\"items\":{\"type\":\"string\"}}", NULL, "[1,2]", 1,
+     "type", "/1"},
+    {"{\"prefixItems\":[{}],\"items\":false}", NULL, "[1,2]", 1, "false", "/1"},
+    {"{\"prefixItems\":[{}],\"items\":false}", NULL, "[1]", 0, NULL, NULL},
+    {"{\"items\":{\"type\":\"integer\"}}", NULL, "[1,\"x\"]", 1, "type", "/1"},
+    /* dependentRequired */
+    {"{\"dependentRequired\":{\"a\":[\"b\"]}}", NULL, "{\"a\":1}", 1, "dependentRequired", ""},
+    {"{\"dependentRequired\":{\"a\":[\"b\"]}}", NULL, "{\"a\":1,\"b\":2}", 0, NULL, NULL},
+    {"{\"dependentRequired\":{\"a\":[\"b\"]}}", NULL, "{\"b\":1}", 0, NULL, NULL},
+    /* examples: an annotation */
+    {"{\"type\":\"integer\",\"examples\":[\"x\"]}", NULL, "1", 0, NULL, NULL},
+    {"{\"type\":\"integer\",\"examples\":[\"x\"]}", NULL, "\"x\"", 1, "type", ""},
+    /* boolean schemas */
+    {"true", NULL, "{\"a\":[1]}", 0, NULL, NULL},
+    {"false", NULL, "1", 1, "false", ""},
+    {"{\"properties\":{\"a\":false}}", NULL, "{\"a\":1}", 1, "false", "/a"},
+    {"{\"properties\":{\"a\":false}}", NULL, "{}", 0, NULL, NULL},
+    {"{\"not\":true}", NULL, "1", 1, "not", ""},
+    /* contains, minContains, maxContains */
+    {"{\"contains\":{\"type\":\"integer\"}}", NULL, "[\"a\",1]", 0, NULL, NULL},
+    {"{\"contains\":{\"type\":\"integer\"}}", NULL, "[\"a\"]", 1, "contains", ""},
+    {"{\"contains\":{\"type\":\"integer\"}}", NULL, "[]", 1, "contains", ""},
+    {"{\"contains\":{\"type\":\"integer\"}}", NULL, "{}", 0, NULL, NULL},
+    {"{\"contains\":{\"type\":\"integer\"},\"minContains\":2,\"maxContains\":3}", NULL, "[1]", 1,
+     "minContains", ""},
+    {"{\"contains\":{\"type\":\"integer\"},\"minContains\":2,\"maxContains\":3}", NULL, "[1,2,3,4]",
+     1, "maxContains", ""},
+    {"{\"contains\":{\"type\":\"integer\"},\"minContains\":2,\"maxContains\":3}", NULL,
+     "[1,\"a\",2]", 0, NULL, NULL},
+    {"{\"contains\":{\"type\":\"integer\"},\"minContains\":0}", NULL, "[]", 0, NULL, NULL},
+    /* propertyNames */
+    {"{\"propertyNames\":{\"maxLength\":3}}", NULL, "{\"abcd\":1}", 1, "maxLength", "/abcd"},
+    {"{\"propertyNames\":{\"maxLength\":3}}", NULL, "{\"abc\":1}", 0, NULL, NULL},
+    {"{\"propertyNames\":{\"pattern\":\"^[a-z]+$\"}}", NULL, "{\"a1\":1}", 1, "pattern", "/a1"},
+    /* patternProperties, with additionalProperties for what matches neither */
+    {"{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},\"additionalProperties\":false}", NULL,
+     "{\"x-a\":\"s\"}", 0, NULL, NULL},
+    {"{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},\"additionalProperties\":false}", NULL,
+     "{\"x-a\":1}", 1, "type", "/x-a"},
+    {"{\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},\"additionalProperties\":false}", NULL,
+     "{\"y\":1}", 1, "additionalProperties", "/y"},
+    {"{\"properties\":{\"a\":{}},\"patternProperties\":{\"^b\":{}},\"additionalProperties\":{"
+     "\"type\":\"integer\"}}",
+     NULL, "{\"a\":\"s\",\"b1\":\"s\",\"c\":1}", 0, NULL, NULL},
+    {"{\"properties\":{\"a\":{}},\"patternProperties\":{\"^b\":{}},\"additionalProperties\":{"
+     "\"type\":\"integer\"}}",
+     NULL, "{\"c\":\"s\"}", 1, "type", "/c"},
+    {"{\"patternProperties\":{\"^\\\\p{Letter}+$\":{\"type\":\"number\"}}}", NULL, "{\"ab\":\"x\"}",
+     1, "type", "/ab"},
+    /* dependentSchemas */
+    {"{\"dependentSchemas\":{\"a\":{\"required\":[\"b\"]}}}", NULL, "{\"a\":1}", 1, "required", ""},
+    {"{\"dependentSchemas\":{\"a\":{\"required\":[\"b\"]}}}", NULL, "{\"a\":1,\"b\":1}", 0, NULL,
+     NULL},
+    {"{\"dependentSchemas\":{\"a\":{\"required\":[\"b\"]}}}", NULL, "{}", 0, NULL, NULL},
+    /* if / then / else */
+    {"{\"if\":{\"type\":\"integer\"},\"then\":{\"minimum\":0},\"else\":{\"type\":\"string\"}}",
+     NULL, "-1", 1, "minimum", ""},
+    {"{\"if\":{\"type\":\"integer\"},\"then\":{\"minimum\":0},\"else\":{\"type\":\"string\"}}",
+     NULL, "1", 0, NULL, NULL},
+    {"{\"if\":{\"type\":\"integer\"},\"then\":{\"minimum\":0},\"else\":{\"type\":\"string\"}}",
+     NULL, "\"s\"", 0, NULL, NULL},
+    {"{\"if\":{\"type\":\"integer\"},\"then\":{\"minimum\":0},\"else\":{\"type\":\"string\"}}",
+     NULL, "true", 1, "type", ""},
+    {"{\"then\":{\"minimum\":0}}", NULL, "-1", 0, NULL, NULL},
+};
+
+START_TEST(schema31_validate_table)
+{
+    const vcase31 *c = &cases31[_i];
+    mh_error err;
+    mh_spec *sp = load_version("3.1.0", c->schema, c->extra, &err);
+    ck_assert_msg(sp != NULL, "case %d: schema %s did not load: %s (at %s)", _i, c->schema,
+                  err.message, err.pointer);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    ck_assert_ptr_nonnull(s);
+    cJSON *inst = parse(c->instance);
+    mh_violations v = {0};
+    size_t n = mh_schema_validate(s, inst, MH_DIR_REQUEST, &v);
+    ck_assert_msg(n == c->count && v.count == c->count,
+                  "case %d: schema %s instance %s: expected %zu violations, got %zu (%s %s: %s)",
+                  _i, c->schema, c->instance, c->count, n, n ? v.items[0].keyword : "",
+                  n ? v.items[0].pointer : "", n ? v.items[0].message : "");
+    if (c->count) {
+        ck_assert_msg(strcmp(v.items[0].keyword, c->keyword) == 0,
+                      "case %d: keyword %s, expected %s", _i, v.items[0].keyword, c->keyword);
+        ck_assert_msg(strcmp(v.items[0].pointer, c->pointer) == 0,
+                      "case %d: pointer \"%s\", expected \"%s\"", _i, v.items[0].pointer,
+                      c->pointer);
+        ck_assert(v.items[0].message[0] != '\0');
+    }
+    mh_violations_free(&v);
+    cJSON_Delete(inst);
+    mh_spec_free(sp);
+}
+END_TEST
+
+static const bad_schema bad_schemas31[] = {
+    {"{\"type\":\"nul\"}", MH_ERR_SPEC, "/components/schemas/T/type"},
+    {"{\"type\":[]}", MH_ERR_SPEC, "/components/schemas/T/type"},
+    {"{\"exclusiveMinimum\":\"5\"}", MH_ERR_SPEC, "/components/schemas/T/exclusiveMinimum"},
+    {"{\"items\":[{}]}", MH_ERR_SPEC, "/components/schemas/T/items"},
+    {"{\"prefixItems\":[]}", MH_ERR_SPEC, "/components/schemas/T/prefixItems"},
+    {"{\"patternProperties\":{\"(\":{}}}", MH_ERR_SPEC,
+     "/components/schemas/T/patternProperties/("},
+    {"{\"dependentRequired\":{\"a\":[1]}}", MH_ERR_SPEC,
+     "/components/schemas/T/dependentRequired/a"},
+    {"{\"contains\":{},\"minContains\":-1}", MH_ERR_SPEC, "/components/schemas/T/minContains"},
+    {"{\"properties\":{\"a\":5}}", MH_ERR_SPEC, "/components/schemas/T/properties/a"},
+    /* a $ref beside keywords that leads back to itself never descends */
+    {"{\"$ref\":\"#/components/schemas/T\",\"minimum\":1}", MH_ERR_REF, "/components/schemas/T"},
+    {"{\"if\":{\"$ref\":\"#/components/schemas/T\"}}", MH_ERR_REF, ""},
+    {"{\"dependentSchemas\":{\"a\":{\"$ref\":\"#/components/schemas/T\"}}}", MH_ERR_REF, ""},
+};
+
+START_TEST(schema31_compile_bad_schema_fails)
+{
+    const bad_schema *b = &bad_schemas31[_i];
+    mh_error err;
+    mh_spec *sp = load_version("3.1.0", b->schema, NULL, &err);
+    ck_assert_msg(sp == NULL, "%s compiled", b->schema);
+    ck_assert_msg(err.code == b->code, "%s: %s (%s)", b->schema, mh_status_name(err.code),
+                  err.message);
+    if (b->pointer[0])
+        ck_assert_str_eq(err.pointer, b->pointer);
+    else
+        ck_assert(err.pointer[0] == '/');
+}
+END_TEST
+
+/* Recursion through descending keywords stays fine in 3.1 (a tree whose
+ * children are $refs beside other keywords). */
+START_TEST(schema31_validate_recursive_tree_ok)
+{
+    mh_error err;
+    mh_spec *sp = load_version(
+        "3.1.0",
+        "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":"
+        "\"#/components/schemas/"
+        "T\",\"required\":[\"v\"]}},\"v\":{\"type\":[\"integer\",\"null\"]}}}",
+        NULL, &err);
+    ck_assert_msg(sp != NULL, "%s", err.message);
+    const mh_schema *s = mh_spec_schema(sp, "T", &err);
+    cJSON *ok = parse("{\"kids\":[{\"v\":1,\"kids\":[{\"v\":null}]}]}");
+    cJSON *bad = parse("{\"kids\":[{\"v\":1,\"kids\":[{\"kids\":[]}]}]}");
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(s, ok, MH_DIR_RESPONSE, &v), 0);
+    ck_assert_uint_eq(mh_schema_validate(s, bad, MH_DIR_RESPONSE, &v), 1);
+    ck_assert_str_eq(v.items[0].keyword, "required");
+    ck_assert_str_eq(v.items[0].pointer, "/kids/0/kids/0");
+    mh_violations_free(&v);
+    cJSON_Delete(ok);
+    cJSON_Delete(bad);
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* A $ref with only annotations beside it is a plain reference: the schema
+ * is the target's (what the case generator walks); with a keyword beside it
+ * the reference is one more schema, so the source is the referring object. */
+START_TEST(schema31_ref_source)
+{
+    mh_error err;
+    mh_spec *sp = load_version("3.1.0",
+                               "{\"properties\":{\"a\":{\"$ref\":\"#/components/schemas/Base\","
+                               "\"description\":\"d\"},\"b\":{\"$ref\":\"#/components/schemas/"
+                               "Base\",\"maxLength\":3}}}",
+                               BASE_STR, &err);
+    ck_assert_msg(sp != NULL, "%s", err.message);
+    const mh_schema *base = mh_spec_schema(sp, "Base", &err);
+    const mh_schema *t = mh_spec_schema(sp, "T", &err);
+    ck_assert_uint_eq(t->nprops, 2);
+    ck_assert_ptr_eq(t->props[0].schema, base); /* a plain reference: shared */
+    ck_assert_ptr_ne(t->props[1].schema, base);
+    ck_assert_ptr_nonnull(
+        cJSON_GetObjectItemCaseSensitive(mh_schema_source(t->props[1].schema), "maxLength"));
+    cJSON *inst = parse("{\"a\":\"x\",\"b\":\"xxxx\"}");
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(t, inst, MH_DIR_RESPONSE, &v), 2);
+    ck_assert_ptr_nonnull(find_violation(&v, "minLength", "/a"));
+    ck_assert_ptr_nonnull(find_violation(&v, "maxLength", "/b"));
+    ck_assert_str_eq(mh_schema_location(base), "/components/schemas/Base");
+    mh_violations_free(&v);
+    cJSON_Delete(inst);
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* ---- load-time warnings ------------------------------------------------ */
+
+/* The i-th warning's pointer, failing the test when there is none. */
+static const char *warning_pointer(const mh_spec *sp, size_t i, const char **msg)
+{
+    const char *ptr = NULL, *file = (const char *)1;
+    const char *m = mh_spec_warning(sp, i, &ptr, &file);
+    ck_assert_msg(m != NULL, "no warning %zu", i);
+    ck_assert_ptr_null(file);
+    if (msg)
+        *msg = m;
+    return ptr;
+}
+
+START_TEST(schema31_unsupported_keyword_warns)
+{
+    mh_error err;
+    mh_spec *sp =
+        load_version("3.1.0",
+                     "{\"type\":\"object\",\"properties\":{\"a\":{\"unevaluatedItems\":false}},"
+                     "\"unevaluatedProperties\":false}",
+                     NULL, &err);
+    ck_assert_msg(sp != NULL, "%s", err.message); /* loads: a warning, not a failure */
+    ck_assert_uint_eq(mh_spec_warning_count(sp), 2);
+    const char *msg;
+    ck_assert_str_eq(warning_pointer(sp, 0, &msg), "/components/schemas/T/unevaluatedProperties");
+    ck_assert_ptr_nonnull(strstr(msg, "unevaluatedProperties"));
+    ck_assert_ptr_nonnull(strstr(msg, "not checked"));
+    ck_assert_str_eq(warning_pointer(sp, 1, NULL),
+                     "/components/schemas/T/properties/a/unevaluatedItems");
+    ck_assert_ptr_null(mh_spec_warning(sp, 2, NULL, NULL));
+    /* Asking for the schema again compiles nothing new: still said once. */
+    ck_assert_ptr_nonnull(mh_spec_schema(sp, "T", &err));
+    ck_assert_uint_eq(mh_spec_warning_count(sp), 2);
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* One warning per keyword found, in the order found, however often the
+ * schema holding it is referenced. */
+START_TEST(schema31_warning_once_per_schema)
+{
+    mh_error err;
+    mh_spec *sp = load_version("3.1.0",
+                               "{\"allOf\":[{\"$ref\":\"#/components/schemas/U\"}],\"properties\":{"
+                               "\"a\":{\"$ref\":\"#/components/schemas/U\"},\"b\":{\"items\":{"
+                               "\"$ref\":\"#/components/schemas/U\"}}}}",
+                               "\"U\":{\"$dynamicRef\":\"#x\"}", &err);
+    ck_assert_msg(sp != NULL, "%s", err.message);
+    ck_assert_uint_eq(mh_spec_warning_count(sp), 1);
+    ck_assert_str_eq(warning_pointer(sp, 0, NULL), "/components/schemas/U/$dynamicRef");
+    mh_spec_free(sp);
+}
+END_TEST
+
+typedef struct {
+    const char *version;
+    const char *schema;
+    const char *pointer; /* the one warning's pointer; NULL: no warning */
+    const char *says;    /* in its message */
+} warn_case;
+
+static const warn_case warn_cases[] = {
+    /* annotations and extensions are never warnings */
+    {"3.1.0",
+     "{\"title\":\"t\",\"description\":\"d\",\"default\":1,\"examples\":[1],\"example\":1,"
+     "\"deprecated\":true,\"$comment\":\"c\",\"xml\":{},\"externalDocs\":{},\"discriminator\":{"
+     "\"propertyName\":\"k\"},\"readOnly\":true,\"contentMediaType\":\"text/plain\",\"x-a\":1,"
+     "\"format\":\"no-such-format\",\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
+     "\"$defs\":{}}",
+     NULL, NULL},
+    {"3.1.0", "{\"$schema\":\"https://spec.openapis.org/oas/3.1/dialect/base\"}", NULL, NULL},
+    {"3.1.0",
+     "{\"properties\":{\"a\":{\"$ref\":\"#/components/schemas/T\",\"summary\":\"s\","
+     "\"description\":\"d\"}}}",
+     NULL, NULL},
+    {"3.0.3",
+     "{\"title\":\"t\",\"description\":\"d\",\"default\":1,\"example\":1,\"deprecated\":true,"
+     "\"xml\":{},\"externalDocs\":{},\"discriminator\":{\"propertyName\":\"k\"},\"writeOnly\":"
+     "true,\"nullable\":true,\"x-a\":1,\"format\":\"no-such-format\"}",
+     NULL, NULL},
+    /* keywords not checked */
+    {"3.1.0", "{\"unevaluatedItems\":false}", "/components/schemas/T/unevaluatedItems",
+     "not supported"},
+    {"3.1.0", "{\"$id\":\"https://example.com/s\"}", "/components/schemas/T/$id", "not supported"},
+    {"3.1.0", "{\"$anchor\":\"a\"}", "/components/schemas/T/$anchor", "not supported"},
+    {"3.1.0", "{\"type\":\"string\",\"nullable\":true}", "/components/schemas/T/nullable",
+     "OpenAPI 3.0 keyword"},
+    {"3.1.0", "{\"additionalItems\":false}", "/components/schemas/T/additionalItems",
+     "unknown keyword"},
+    {"3.1.0", "{\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+     "/components/schemas/T/$schema", "another dialect"},
+    {"3.1.0", "{\"minimum\":1,\"exclusiveMinimum\":true}", "/components/schemas/T/exclusiveMinimum",
+     "OpenAPI 3.0 form"},
+    {"3.0.3", "{\"const\":1}", "/components/schemas/T/const", "not an OpenAPI 3.0 keyword"},
+    {"3.0.3", "{\"type\":\"object\",\"patternProperties\":{}}",
+     "/components/schemas/T/patternProperties", "not an OpenAPI 3.0 keyword"},
+    {"3.0.3", "{\"foo\":1}", "/components/schemas/T/foo", "unknown keyword"},
+    /* 3.0 ignores what is beside a $ref (annotations aside) */
+    {"3.0.3",
+     "{\"properties\":{\"a\":{\"$ref\":\"#/components/schemas/T\",\"maxLength\":1,"
+     "\"description\":\"d\"}}}",
+     "/components/schemas/T/properties/a/maxLength", "beside $ref is ignored"},
+};
+
+START_TEST(schema_warnings_table)
+{
+    const warn_case *w = &warn_cases[_i];
+    mh_error err;
+    mh_spec *sp = load_version(w->version, w->schema, NULL, &err);
+    ck_assert_msg(sp != NULL, "case %d: %s did not load: %s", _i, w->schema, err.message);
+    const char *msg = NULL, *ptr = NULL;
+    if (mh_spec_warning_count(sp))
+        ptr = warning_pointer(sp, 0, &msg);
+    ck_assert_msg(mh_spec_warning_count(sp) == (w->pointer ? 1u : 0u),
+                  "case %d (%s %s): %zu warnings, first %s: %s", _i, w->version, w->schema,
+                  mh_spec_warning_count(sp), ptr ? ptr : "-", msg ? msg : "-");
+    if (w->pointer) {
+        ck_assert_str_eq(ptr, w->pointer);
+        ck_assert_msg(strstr(msg, w->says) != NULL, "case %d: \"%s\" lacks \"%s\"", _i, msg,
+                      w->says);
+    }
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* Warnings come from every schema the document uses, operations included,
+ * and the bundled contract has none. */
+START_TEST(schema_warnings_in_operations)
+{
+    const char *doc =
+        "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{\"/x\":{"
+        "\"get\":{\"responses\":{\"200\":{\"description\":\"ok\",\"content\":{\"application/json\":"
+        "{\"schema\":{\"type\":\"array\",\"unevaluatedItems\":false}}}}}}}}}";
+    mh_error err;
+    mh_spec *sp = NULL;
+    ck_assert_int_eq(mh_spec_load_buffer(doc, strlen(doc), "inline", &sp, &err), MH_OK);
+    ck_assert_uint_eq(mh_spec_warning_count(sp), 1);
+    ck_assert_str_eq(warning_pointer(sp, 0, NULL),
+                     "/paths/~1x/get/responses/200/content/application~1json/schema/"
+                     "unevaluatedItems");
+    mh_spec_free(sp);
+    ck_assert_int_eq(mh_spec_load(MH_TEST_SPEC, &sp, &err), MH_OK);
+    ck_assert_uint_eq(mh_spec_warning_count(sp), 0);
+    ck_assert_ptr_null(mh_spec_warning(sp, 0, NULL, NULL));
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* A warning in a file a $ref pulled in names that file and the pointer in
+ * it. */
+START_TEST(schema_warnings_name_bundled_file)
+{
+    tu_tmp t;
+    tu_tmp_init(&t, "schema-warn");
+    FILE *f = fopen(tu_tmp_path(&t, "other.yaml"), "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("S:\n  type: object\n  unevaluatedProperties: false\n", f);
+    fclose(f);
+    char main_path[300];
+    snprintf(main_path, sizeof main_path, "%s", tu_tmp_path(&t, "main.yaml"));
+    f = fopen(main_path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n"
+          "components:\n  schemas:\n    A:\n      $ref: 'other.yaml#/S'\n",
+          f);
+    fclose(f);
+    mh_error err;
+    mh_spec *sp = NULL;
+    ck_assert_msg(mh_spec_load(main_path, &sp, &err) == MH_OK, "%s", err.message);
+    ck_assert_uint_eq(mh_spec_warning_count(sp), 1);
+    const char *ptr = NULL, *file = NULL;
+    ck_assert_ptr_nonnull(mh_spec_warning(sp, 0, &ptr, &file));
+    ck_assert_ptr_nonnull(file);
+    ck_assert_ptr_nonnull(strstr(file, "other.yaml"));
+    ck_assert_str_eq(ptr, "/S/unevaluatedProperties");
+    mh_spec_free(sp);
+    tu_tmp_free(&t);
+}
+END_TEST
+
+/* run and validate print each warning once on stderr, and the exit status
+ * is what it would be without it. */
+START_TEST(schema_warnings_printed_by_cli)
+{
+    tu_tmp t;
+    tu_tmp_init(&t, "schema-cli");
+    const char *spec = tu_tmp_path(&t, "spec.json");
+    FILE *f = fopen(spec, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{},"
+          "\"components\":{\"schemas\":{\"T\":{\"type\":\"object\",\"required\":[\"a\"],"
+          "\"unevaluatedProperties\":false},\"U\":{\"$ref\":\"#/components/schemas/T\"}}}}",
+          f);
+    fclose(f);
+    const char *line = "manta-harness validate: warning: /components/schemas/T/"
+                       "unevaluatedProperties: \"unevaluatedProperties\" is not supported by the "
+                       "validator: not checked\n";
+    const char *ok[] = {"validate", "validate", "--spec", spec, "--schema", "U", NULL};
+    const char *bad[] = {"validate", "validate", "--spec", spec, "--schema", "T", NULL};
+    char *out = NULL, *errs = NULL;
+    ck_assert_int_eq(tu_run_cli(ok, "{\"a\":1,\"b\":2}", &out, &errs, 30), 0);
+    ck_assert_msg(strstr(errs, line) != NULL && strstr(strstr(errs, line) + 1, line) == NULL,
+                  "stderr: %s", errs);
+    free(out);
+    free(errs);
+    ck_assert_int_eq(tu_run_cli(bad, "{}", &out, &errs, 30), 1);
+    ck_assert_ptr_nonnull(strstr(errs, line));
+    free(out);
+    free(errs);
+    tu_tmp_free(&t);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -857,6 +1352,22 @@ static Suite *make_suite(void)
     tcase_add_test(tc, schema_location_and_source);
     tcase_add_test(tc, schema_validate_data_file_cases);
     suite_add_tcase(s, tc);
+    TCase *t31 = tcase_create("oas31");
+    tcase_add_loop_test(t31, schema31_validate_table, 0, (int)(sizeof cases31 / sizeof cases31[0]));
+    tcase_add_loop_test(t31, schema31_compile_bad_schema_fails, 0,
+                        (int)(sizeof bad_schemas31 / sizeof bad_schemas31[0]));
+    tcase_add_test(t31, schema31_validate_recursive_tree_ok);
+    tcase_add_test(t31, schema31_ref_source);
+    suite_add_tcase(s, t31);
+    TCase *tw = tcase_create("warnings");
+    tcase_add_test(tw, schema31_unsupported_keyword_warns);
+    tcase_add_test(tw, schema31_warning_once_per_schema);
+    tcase_add_loop_test(tw, schema_warnings_table, 0,
+                        (int)(sizeof warn_cases / sizeof warn_cases[0]));
+    tcase_add_test(tw, schema_warnings_in_operations);
+    tcase_add_test(tw, schema_warnings_name_bundled_file);
+    tcase_add_test(tw, schema_warnings_printed_by_cli);
+    suite_add_tcase(s, tw);
     return s;
 }
 

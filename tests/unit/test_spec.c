@@ -1,6 +1,8 @@
-/* test_spec.c — the OpenAPI 3.0.x loader: operations, $refs, errors with
- * their locations, response and media lookup; and the JSON pointers it
- * builds and follows (util/jsonptr.h). */
+/* test_spec.c — the OpenAPI 3.0.x/3.1.x loader: operations, $refs, errors
+ * with their locations, response and media lookup; the whole-document model
+ * (parameter styles, examples and content, response headers, security
+ * schemes and requirements; data in tests/data/spec/model.yaml); and the
+ * JSON pointers it builds and follows (util/jsonptr.h). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -733,6 +735,321 @@ START_TEST(spec_openapi31_loads)
 }
 END_TEST
 
+/* ---- the whole-document model (model.yaml) ---------------------------- */
+
+#define MODEL SPEC_DATA "model.yaml"
+
+static const mh_param *param_named(const mh_operation *op, const char *name, const char *in)
+{
+    for (size_t i = 0; i < op->param_count; i++)
+        if (strcmp(op->params[i].name, name) == 0 && strcmp(op->params[i].in, in) == 0)
+            return &op->params[i];
+    return NULL;
+}
+
+static const mh_operation *usable(const mh_spec *sp, const char *id)
+{
+    mh_error err;
+    const mh_operation *op = mh_spec_find_operation(sp, id, &err);
+    ck_assert_msg(op != NULL, "%s: %s", id, err.message);
+    return op;
+}
+
+/* 1 when the JSON text equals the example v. */
+static int example_is(const cJSON *v, const char *text)
+{
+    cJSON *want = parse(text);
+    int same = v && cJSON_Compare(v, want, 1);
+    cJSON_Delete(want);
+    return same;
+}
+
+START_TEST(spec_param_defaults_per_location)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *op = usable(sp, "getItem");
+    static const struct {
+        const char *name, *in;
+        mh_param_style style;
+        int explode, required;
+    } want[] = {
+        {"id", "path", MH_STYLE_SIMPLE, 0, 1},
+        {"trace", "header", MH_STYLE_SIMPLE, 0, 0},
+        {"q", "query", MH_STYLE_FORM, 1, 0},
+        {"session", "cookie", MH_STYLE_FORM, 1, 0},
+    };
+    ck_assert_uint_eq(op->param_count, 4);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const mh_param *p = &op->params[i]; /* path's first, then the operation's */
+        ck_assert_str_eq(p->name, want[i].name);
+        ck_assert_str_eq(p->in, want[i].in);
+        ck_assert_msg(p->style == want[i].style, "%s: style %d", p->name, (int)p->style);
+        ck_assert_msg(p->explode == want[i].explode, "%s: explode %d", p->name, p->explode);
+        ck_assert_int_eq(p->required, want[i].required);
+        ck_assert_int_eq(p->allow_reserved, 0);
+        ck_assert_int_eq(p->deprecated, 0);
+        ck_assert_ptr_null(p->example);
+        ck_assert_ptr_null(p->content_type);
+        ck_assert_ptr_nonnull(p->schema);
+    }
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_param_ignored_headers_left_out)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *op = usable(sp, "getItem");
+    ck_assert_ptr_null(param_named(op, "Accept", "header"));
+    ck_assert_ptr_null(param_named(op, "content-type", "header"));
+    ck_assert_ptr_null(param_named(op, "Authorization", "header"));
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_param_override_stays_in_its_operation)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_param *own = param_named(usable(sp, "getItem"), "id", "path");
+    const mh_param *path = param_named(usable(sp, "putItem"), "id", "path");
+    /* GET declares an integer id; PUT, declared after it, keeps the path's string one */
+    ck_assert_uint_eq(violations_of(own->schema, "5", MH_DIR_REQUEST), 0);
+    ck_assert_uint_eq(violations_of(own->schema, "\"5\"", MH_DIR_REQUEST), 1);
+    ck_assert_uint_eq(violations_of(path->schema, "\"5\"", MH_DIR_REQUEST), 0);
+    ck_assert_uint_eq(violations_of(path->schema, "5", MH_DIR_REQUEST), 1);
+    ck_assert_uint_eq(usable(sp, "putItem")->param_count, 2);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_param_declared_styles)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *op = usable(sp, "GET /styles/{m}/{l}/{loose}");
+    static const struct {
+        const char *name, *in;
+        mh_param_style style;
+        int explode, required, allow_reserved, deprecated;
+    } want[] = {
+        {"m", "path", MH_STYLE_MATRIX, 1, 1, 0, 0},
+        {"l", "path", MH_STYLE_LABEL, 0, 1, 0, 0},
+        {"loose", "path", MH_STYLE_SIMPLE, 0, 1, 0, 0}, /* "required" absent: still required */
+        {"s", "query", MH_STYLE_SPACE_DELIMITED, 0, 0, 0, 0},
+        {"p", "query", MH_STYLE_PIPE_DELIMITED, 0, 0, 0, 0},
+        {"d", "query", MH_STYLE_DEEP_OBJECT, 1, 0, 0, 0},
+        {"f", "query", MH_STYLE_FORM, 0, 1, 1, 1},
+        {"h", "header", MH_STYLE_SIMPLE, 1, 0, 0, 0}, /* allowReserved is for query only */
+    };
+    ck_assert_uint_eq(op->param_count, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const mh_param *p = param_named(op, want[i].name, want[i].in);
+        ck_assert_msg(p != NULL, "%s missing", want[i].name);
+        ck_assert_msg(p->style == want[i].style, "%s: style %d", p->name, (int)p->style);
+        ck_assert_msg(p->explode == want[i].explode, "%s: explode %d", p->name, p->explode);
+        ck_assert_msg(p->required == want[i].required, "%s: required", p->name);
+        ck_assert_msg(p->allow_reserved == want[i].allow_reserved, "%s: allowReserved", p->name);
+        ck_assert_msg(p->deprecated == want[i].deprecated, "%s: deprecated", p->name);
+    }
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* Operations of model.yaml that cannot be used: why and where. */
+static const struct {
+    const char *id, *pointer, *needle;
+} unusable_rows[] = {
+    {"GET /broken", "/paths/~1broken/get/parameters/0/style",
+     "style \"matrix\" is not allowed in query"},
+    {"PUT /broken", "/paths/~1broken/put/parameters/0/style", "unknown style \"tilde\""},
+    {"POST /broken", "/paths/~1broken/post/parameters/0/content", "exactly one media type"},
+    {"PATCH /broken", "/paths/~1broken/patch/parameters/0/explode",
+     "explode must be true or false"},
+    {"DELETE /broken", "/paths/~1broken/delete/parameters/0/in", "\"in\" must be query, header"},
+    {"OPTIONS /broken", "/paths/~1broken/options/parameters/0", "both \"schema\" and \"content\""},
+    {"GET /broken-path/{id}", "/paths/~1broken-path~1{id}/parameters/0/style",
+     "style \"form\" is not allowed in path"},
+    {"DELETE /broken-path/{id}", "/paths/~1broken-path~1{id}/parameters/0/style",
+     "style \"form\" is not allowed in path"},
+    {"PUT /secured", "/components/securitySchemes/noIn/in", "\"noIn\" needs a string \"in\""},
+    {"PATCH /secured", "/components/securitySchemes/badIn/in", "must be header, query or cookie"},
+    {"DELETE /secured", "/components/securitySchemes/noName/name", "needs a string \"name\""},
+};
+
+START_TEST(spec_model_unusable_located)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *op = op_named(sp, unusable_rows[_i].id);
+    ck_assert_msg(op != NULL, "%s not listed", unusable_rows[_i].id);
+    ck_assert_msg(op->skip_reason && strstr(op->skip_reason, unusable_rows[_i].needle), "%s: %s",
+                  unusable_rows[_i].id, op->skip_reason ? op->skip_reason : "(usable)");
+    ck_assert_str_eq(op->skip_pointer, unusable_rows[_i].pointer);
+    mh_error err;
+    ck_assert_ptr_null(mh_spec_find_operation(sp, unusable_rows[_i].id, &err));
+    ck_assert_int_eq(err.code, MH_ERR_SPEC);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_param_examples_and_content)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *op = usable(sp, "GET /examples");
+    /* "example" wins over "examples" */
+    ck_assert(example_is(param_named(op, "direct", "query")->example, "7"));
+    /* an externalValue-only entry is passed over: the next entry's value */
+    ck_assert(example_is(param_named(op, "listed", "query")->example, "3"));
+    /* an Example object's $ref is followed */
+    ck_assert(example_is(param_named(op, "referenced", "query")->example, "5"));
+    ck_assert_ptr_null(param_named(op, "none", "header")->example);
+    /* declared by content: its media type, its schema and its example */
+    const mh_param *filter = param_named(op, "filter", "query");
+    ck_assert_str_eq(filter->content_type, "application/json");
+    ck_assert_uint_eq(violations_of(filter->schema, "{}", MH_DIR_REQUEST), 1);
+    ck_assert_uint_eq(violations_of(filter->schema, "{\"k\":1}", MH_DIR_REQUEST), 0);
+    ck_assert(example_is(filter->example, "{\"k\":\"v\"}"));
+    ck_assert_ptr_null(param_named(op, "direct", "query")->content_type);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_media_examples)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *put = usable(sp, "putItem");
+    ck_assert_uint_eq(put->body_count, 2);
+    ck_assert_str_eq(put->body[0].media_type, "application/json");
+    ck_assert(example_is(put->body[0].example, "{\"from\":\"example\"}"));
+    ck_assert_str_eq(put->body[1].media_type, "application/xml");
+    ck_assert_ptr_null(put->body[1].schema);
+    ck_assert(example_is(put->body[1].example, "5")); /* examples entry via $ref */
+    const mh_response *ok = mh_operation_response(usable(sp, "getItem"), 200);
+    ck_assert(example_is(ok->media[0].example, "{\"from\":\"examples\"}"));
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_response_headers_declared)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_response *ok = mh_operation_response(usable(sp, "getItem"), 200);
+    /* the declared Content-Type is ignored, as OpenAPI says */
+    ck_assert_uint_eq(ok->header_count, 4);
+    const mh_header_decl *h = ok->headers;
+    ck_assert_str_eq(h[0].name, "X-Rate-Limit");
+    ck_assert_int_eq(h[0].required, 1);
+    ck_assert_ptr_null(h[0].content_type);
+    ck_assert_uint_eq(violations_of(h[0].schema, "\"x\"", MH_DIR_RESPONSE), 1);
+    ck_assert_uint_eq(violations_of(h[0].schema, "3", MH_DIR_RESPONSE), 0);
+    ck_assert_str_eq(h[1].name, "X-Note");
+    ck_assert_int_eq(h[1].required, 0);
+    ck_assert_str_eq(h[2].name, "X-Meta");
+    ck_assert_str_eq(h[2].content_type, "application/json");
+    ck_assert_uint_eq(violations_of(h[2].schema, "{}", MH_DIR_RESPONSE), 1);
+    ck_assert_str_eq(h[3].name, "X-Shared"); /* $ref to components/headers */
+    ck_assert_int_eq(h[3].required, 1);
+    ck_assert_uint_eq(violations_of(h[3].schema, "\"x\"", MH_DIR_RESPONSE), 1);
+    ck_assert_uint_eq(violations_of(h[3].schema, "\"sx\"", MH_DIR_RESPONSE), 0);
+    ck_assert_uint_eq(mh_operation_response(usable(sp, "putItem"), 204)->header_count, 0);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_security_schemes_listed)
+{
+    mh_spec *sp = load_ok(MODEL);
+    static const struct {
+        const char *name;
+        mh_scheme_type type;
+        const char *in, *param_name, *http_scheme;
+    } want[] = {
+        {"bearer", MH_SCHEME_HTTP_BEARER, NULL, NULL, "Bearer"},
+        {"basic", MH_SCHEME_HTTP_BASIC, NULL, NULL, "BASIC"},
+        {"digest", MH_SCHEME_OTHER, NULL, NULL, "digest"},
+        {"keyHeader", MH_SCHEME_API_KEY, "header", "X-API-Key", NULL},
+        {"keyQuery", MH_SCHEME_API_KEY, "query", "api_key", NULL},
+        {"keyCookie", MH_SCHEME_API_KEY, "cookie", "sid", NULL}, /* through a $ref */
+        {"oauth", MH_SCHEME_OAUTH2, NULL, NULL, NULL},
+        {"oidc", MH_SCHEME_OPENID, NULL, NULL, NULL},
+    };
+    /* noIn, badIn and noName cannot be used: not listed */
+    ck_assert_uint_eq(mh_spec_scheme_count(sp), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const mh_security_scheme *s = mh_spec_scheme(sp, i);
+        ck_assert_str_eq(s->name, want[i].name);
+        ck_assert_msg(s->type == want[i].type, "%s: type %d", s->name, (int)s->type);
+        ck_assert_pstr_eq(s->in, want[i].in);
+        ck_assert_pstr_eq(s->param_name, want[i].param_name);
+        ck_assert_pstr_eq(s->http_scheme, want[i].http_scheme);
+        ck_assert_ptr_eq(mh_spec_find_scheme(sp, want[i].name), s);
+    }
+    ck_assert_ptr_null(mh_spec_scheme(sp, sizeof want / sizeof want[0]));
+    ck_assert_ptr_null(mh_spec_find_scheme(sp, "noIn"));
+    ck_assert_ptr_null(mh_spec_find_scheme(sp, "nope"));
+    mh_spec_free(sp);
+}
+END_TEST
+
+/* The names of requirement r's schemes, "a+b" ("" for {}). */
+static void req_names(const mh_security_req *r, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->count; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, "%s%s", i ? "+" : "", r->schemes[i]->name);
+    }
+}
+
+/* Operation id, its requirements as "a+b|c|" ('|' after each), bearer_auth. */
+static const struct {
+    const char *id, *alternatives;
+    int bearer;
+} security_rows[] = {
+    {"GET /secured", "keyHeader+keyQuery|oauth||", 0},
+    {"POST /secured", "basic|keyCookie|oidc|digest|", 0},
+    {"getItem", "bearer|", 1}, /* the document's security */
+    {"putItem", "", 0},        /* security: [] is public */
+    {"GET /examples", "|", 0}, /* [{}]: anonymous allowed */
+};
+
+START_TEST(spec_security_alternatives_and)
+{
+    mh_spec *sp = load_ok(MODEL);
+    const mh_operation *op = usable(sp, security_rows[_i].id);
+    char got[200] = "", one[100];
+    for (size_t i = 0; i < op->security_count; i++) {
+        req_names(&op->security[i], one, sizeof one);
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s|", one);
+        for (size_t k = 0; k < op->security[i].count; k++)
+            ck_assert_ptr_eq(op->security[i].schemes[k],
+                             mh_spec_find_scheme(sp, op->security[i].schemes[k]->name));
+    }
+    ck_assert_str_eq(got, security_rows[_i].alternatives);
+    ck_assert_int_eq(op->bearer_auth, security_rows[_i].bearer);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_security_none_declared_is_public)
+{
+    static const char doc[] = "openapi: 3.1.0\n"
+                              "info: {title: t, version: '1'}\n"
+                              "paths:\n"
+                              "  /a:\n"
+                              "    get:\n"
+                              "      responses: {'200': {description: ok}}\n";
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load_buffer(doc, sizeof doc - 1, "open.yaml", &sp, &err), MH_OK);
+    const mh_operation *op = mh_spec_operation(sp, 0);
+    ck_assert_uint_eq(op->security_count, 0);
+    ck_assert_ptr_null(op->security);
+    ck_assert_int_eq(op->bearer_auth, 0);
+    ck_assert_uint_eq(mh_spec_scheme_count(sp), 0);
+    ck_assert_ptr_null(mh_spec_find_scheme(sp, "bearer"));
+    mh_spec_free(sp);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spec");
@@ -762,6 +1079,22 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, spec_load_buffer_error_located, 0,
                         (int)(sizeof buffer_errors / sizeof buffer_errors[0]));
     tcase_add_test(tc, spec_path_item_ref_and_content_params_ok);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("model");
+    tcase_add_test(tc, spec_param_defaults_per_location);
+    tcase_add_test(tc, spec_param_ignored_headers_left_out);
+    tcase_add_test(tc, spec_param_override_stays_in_its_operation);
+    tcase_add_test(tc, spec_param_declared_styles);
+    tcase_add_loop_test(tc, spec_model_unusable_located, 0,
+                        (int)(sizeof unusable_rows / sizeof unusable_rows[0]));
+    tcase_add_test(tc, spec_param_examples_and_content);
+    tcase_add_test(tc, spec_media_examples);
+    tcase_add_test(tc, spec_response_headers_declared);
+    tcase_add_test(tc, spec_security_schemes_listed);
+    tcase_add_loop_test(tc, spec_security_alternatives_and, 0,
+                        (int)(sizeof security_rows / sizeof security_rows[0]));
+    tcase_add_test(tc, spec_security_none_declared_is_public);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("jsonptr");

@@ -1,4 +1,4 @@
-/* schema.h — the OpenAPI 3.0 Schema Object validator.
+/* schema.h — the Schema Object validator, OpenAPI 3.0 and 3.1.
  *
  * Schemas are compiled once (by the spec loader, which owns them) into a graph
  * of mh_schema nodes; $refs become pointers, so recursive schemas are fine.
@@ -14,7 +14,7 @@
  * uuid, uri, ipv4, ipv6, byte, int32, int64, float, double; unknown ignored),
  * readOnly/writeOnly by direction.
  *
- * Semantics worth knowing (OpenAPI 3.0.3, not JSON Schema 2020-12):
+ * Semantics worth knowing (OpenAPI 3.0.3 documents; 3.1 below):
  * - There is no "null" type. A typed schema accepts null only with
  *   `nullable: true`; a nullable schema given null checks only `enum` (so the
  *   common `nullable: true, allOf: [{$ref}]` idiom accepts null). A schema
@@ -37,16 +37,39 @@
  *   \w, \s and \b are ASCII-only in both (no PCRE2_UCP) except that PCRE2's
  *   \s lacks some Unicode spaces ECMA includes; lookbehind is supported but
  *   must be fixed-length in PCRE2; Unicode property escapes are \p{L} in both
- *   but ECMA needs the u flag and spells scripts \p{Script=Greek} where PCRE2
- *   writes \p{Greek}; PCRE2 accepts constructs ECMA rejects (possessive
- *   quantifiers, atomic groups, \A, \z, (?i)). A match that hits PCRE2's
- *   match limit (catastrophic backtracking) is reported as a pattern
- *   violation saying so.
+ *   but ECMA needs the u flag (ECMA's long names, \p{Letter} and
+ *   \p{Script=Greek}, are accepted and read as PCRE2's \p{L}, \p{Greek});
+ *   PCRE2 accepts constructs ECMA rejects (possessive quantifiers, atomic
+ *   groups, \A, \z, (?i)). A match that hits PCRE2's match limit
+ *   (catastrophic backtracking) is reported as a pattern violation saying
+ *   so.
  * - format: date-time/date/time (RFC 3339), email (dot-atom@domain), uuid,
  *   uri (absolute, RFC 3986 characters), ipv4 (no leading zeros), ipv6,
  *   byte (padded standard base64), int32/int64 (exact range), float/double
  *   (any number). Unknown formats are ignored.
- * - Unknown keywords (discriminator, xml, example ...) are ignored.
+ * - Annotations (title, description, default, example(s), deprecated,
+ *   discriminator, xml, externalDocs, $comment, content*, x-*) have no
+ *   effect. Any other keyword that is not checked (for the document's
+ *   version) has no effect either, but never silently: it is a load-time
+ *   warning naming its JSON pointer (mh_spec_warning in manta/spec.h).
+ *   In 3.0 that includes the siblings of a $ref, which 3.0 ignores.
+ *
+ * OpenAPI 3.1 documents (openapi: 3.1.x) are JSON Schema 2020-12 instead:
+ * - type may be a list, and "null" is a type; `nullable` is not a keyword
+ *   (warned about). A null instance meets enum/const and the applicators.
+ * - const; exclusiveMinimum/exclusiveMaximum are the bounds themselves (a
+ *   boolean is read the 3.0 way, with a warning).
+ * - $ref beside other keywords: both apply (a $ref with only annotations
+ *   beside it is a plain reference). $defs hold schemas for "#/..." refs.
+ * - true and false are schemas (false: keyword "false").
+ * - prefixItems (items is then the schema of the rest), contains with
+ *   minContains/maxContains, propertyNames, patternProperties (with
+ *   additionalProperties for members matching neither), dependentRequired,
+ *   dependentSchemas, if/then/else.
+ * - format is asserted as in 3.0 (2020-12 makes it an annotation by default).
+ * - Not supported, so warned about: $id, $anchor, $dynamicRef,
+ *   $dynamicAnchor, $vocabulary, unevaluatedItems, unevaluatedProperties,
+ *   and a $schema naming another dialect.
  *
  * Ownership: compiled schemas belong to the mh_spec that compiled them; the
  * violation list belongs to the caller. Validation allocates nothing while a

@@ -31,27 +31,46 @@ typedef enum {
     MH_STYLE_DEEP_OBJECT
 } mh_param_style;
 
+/* One parameter in effect for an operation: the path item's, with the
+ * operation's own replacing one of the same name and location (for that
+ * operation only). A parameter that cannot be used (an "in" other than the
+ * four below, a style its location does not allow, a non-boolean explode,
+ * both "schema" and "content", a "content" without exactly one media type)
+ * makes the operation unusable, pointing at the field. Header parameters
+ * named Accept, Content-Type or Authorization are left out: OpenAPI says
+ * they are ignored. */
 typedef struct {
     const char *name;
-    const char *in;          /* "query", "header", "path", "cookie" */
-    int required;            /* always 1 for path parameters */
+    const char *in; /* "query", "header", "path", "cookie" */
+    /* "required"; always 1 for path parameters: OpenAPI says a path
+     * parameter MUST declare required: true, and one that does not (absent
+     * or false) cannot be left out of the path either, so it is taken as
+     * required and the operation stays usable. */
+    int required;
     const mh_schema *schema; /* NULL when the parameter has none; for a parameter
                                 declared by content, that media type's schema */
     mh_param_style style;    /* declared, else the default of its location */
     int explode;             /* declared, else 1 for form and 0 for the others */
-    int allow_reserved;      /* query: reserved characters are sent unencoded */
+    int allow_reserved;      /* query only (0 elsewhere): reserved characters are sent
+                                unencoded */
     int deprecated;
-    const cJSON *example;     /* "example", else the first "examples" value; NULL */
+    /* "example", else the "value" of the first "examples" entry that has one
+     * (Example $refs followed, externalValue never fetched); for a
+     * parameter declared by content, else its media type's example; NULL */
+    const cJSON *example;
     const char *content_type; /* declared by "content": its media type; else NULL */
 } mh_param;
 
 typedef struct {
     const char *media_type;  /* as written, e.g. "application/json" */
     const mh_schema *schema; /* NULL when the media type has no schema */
-    const cJSON *example;    /* "example", else the first "examples" value; NULL */
+    const cJSON *example;    /* "example", else the first "examples" value (as for
+                                parameters); NULL */
 } mh_media;
 
-/* A response header declaration. */
+/* A response header declaration (its $ref to components/headers followed).
+ * A declared "Content-Type" header is not listed: OpenAPI says it is
+ * ignored. */
 typedef struct {
     const char *name; /* as written; matched case-insensitively */
     int required;
@@ -135,7 +154,11 @@ mh_status mh_spec_load(const char *path, mh_spec **out, mh_error *err);
 mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_spec **out,
                               mh_error *err);
 
-/* components/securitySchemes, in document order (borrowed). */
+/* components/securitySchemes that can be used, in document order
+ * (borrowed). A scheme that cannot (no "type" or an unknown one, http
+ * without "scheme", apiKey without "name" or with an "in" other than
+ * header, query or cookie, a broken $ref) is not listed: an operation whose
+ * security names it is unusable, pointing at the scheme's broken field. */
 size_t mh_spec_scheme_count(const mh_spec *spec);
 const mh_security_scheme *mh_spec_scheme(const mh_spec *spec, size_t i);
 /* The scheme named name (exact); NULL when the document has none. */
@@ -143,6 +166,18 @@ const mh_security_scheme *mh_spec_find_scheme(const mh_spec *spec, const char *n
 
 /* The minor version of the document's "openapi": 0 (3.0.x) or 1 (3.1.x). */
 int mh_spec_openapi_minor(const mh_spec *spec);
+
+/* Load-time warnings: each keyword of a schema the document uses that the
+ * validator does not check for the document's version (OpenAPI 3.0, or 3.1 =
+ * JSON Schema 2020-12), e.g. unevaluatedProperties, is listed once, in the
+ * order found; annotations (title, examples, x-*, ...) are not. A warning
+ * never fails the load. mh_spec_warning returns the i-th message (NULL when
+ * i >= the count) and, when the arguments are non-NULL, the keyword's JSON
+ * pointer in *pointer and in *file NULL when it is in the document itself,
+ * else the file a $ref pulled it in from (the pointer is then into that
+ * file). All strings are borrowed from the spec. */
+size_t mh_spec_warning_count(const mh_spec *spec);
+const char *mh_spec_warning(const mh_spec *spec, size_t i, const char **pointer, const char **file);
 
 /* Frees the spec and every schema/operation it owns. NULL is a no-op. */
 void mh_spec_free(mh_spec *spec);
