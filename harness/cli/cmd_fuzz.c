@@ -20,10 +20,11 @@ static void usage(FILE *out)
     fputs("usage: manta-harness fuzz [run's target options] (--duration S | --iterations N)\n"
           "                          [--seed N] [--out DIR] [--report FORMAT:PATH]...\n"
           "\n"
-          "Network fuzzing of the operation: seeded, structure-aware mutations of the\n"
-          "generated cases (JSON type swaps, long and special strings, numeric extremes,\n"
-          "byte-level havoc on the raw body, Content-Type and query mutations). Every check\n"
-          "applies; negative_data_rejection is decided by validating the mutated body.\n"
+          "Network fuzzing of the selected operations (default: every one): seeded,\n"
+          "structure-aware mutations of their generated cases (JSON type swaps, long and\n"
+          "special strings, numeric extremes, byte-level havoc on the raw body, Content-Type\n"
+          "and query mutations). Every check applies; negative_data_rejection is decided by\n"
+          "validating the mutated body.\n"
           "Findings are deduplicated by check, status and signature; each is saved as a\n"
           "replayable file (re-send it with `manta-harness replay FILE`).\n"
           "\n"
@@ -33,6 +34,7 @@ static void usage(FILE *out)
           "  --seed N          mutation and plan seed (default random; printed)\n"
           "\n"
           "Target options as for `manta-harness run` (see run --help): --spec, --operation,\n"
+          "--tag, --exclude, --param, --property,\n"
           "--base-url, --token, --jwt-key, --bot-id, --secret, --cacert, --insecure,\n"
           "--checks, --run-id, --concurrency, --rate-limit, --timeout, --max-response-time,\n"
           "--max-response-bytes, --report, --no-progress, --quiet, --verbose.\n"
@@ -171,8 +173,12 @@ static int run_campaign(mh_run_cli *c, mh_run_session *s, const fuzz_flags *f)
                       .stop = &stop};
     if (!c->quiet) {
         char *url = mh_run_cli_shown_url(c);
-        printf("manta-harness %s fuzz: %s against %s, seed %llu\n", MH_VERSION, o.gen.op->id,
-               url ? url : "the target", (unsigned long long)c->seed);
+        char what[64];
+        if (o.gen.op_count > 1)
+            snprintf(what, sizeof what, "%zu operations", o.gen.op_count);
+        printf("manta-harness %s fuzz: %s against %s, seed %llu\n", MH_VERSION,
+               o.gen.op_count > 1 ? what : o.gen.op->id, url ? url : "the target",
+               (unsigned long long)c->seed);
         free(url);
     }
     fflush(stdout);
@@ -224,12 +230,15 @@ int mh_cmd_fuzz(int argc, char **argv)
     mh_run_cli c;
     mh_run_cli_init(&c);
     rc = mh_run_cli_parse(argc, argv, &c);
-    if (rc)
+    if (rc) {
+        mh_run_cli_free(&c);
         return rc > 0 ? MH_EXIT_OK : MH_EXIT_USAGE;
+    }
     mh_run_session s;
     int status = mh_run_session_open(&c, &s);
     if (status == 0)
         status = run_campaign(&c, &s, &f);
     mh_run_session_close(&s);
+    mh_run_cli_free(&c);
     return status;
 }

@@ -145,9 +145,11 @@ static int render(const cJSON *merged, const options *o, size_t missing)
         mh_summary s;
         mh_summary_compute(&m->run, &s);
         printf("merged %zu reports: %zu cases: %zu passed, %zu failed, %zu warnings, "
-               "%zu inconclusive (seed %llu)\n",
-               o->input_count, s.cases, s.passed, s.failed, s.warnings, s.inconclusive,
-               (unsigned long long)m->run.seed);
+               "%zu inconclusive",
+               o->input_count, s.cases, s.passed, s.failed, s.warnings, s.inconclusive);
+        if (s.skipped)
+            printf(", %zu skipped", s.skipped);
+        printf(" (seed %llu)\n", (unsigned long long)m->run.seed);
         if (missing)
             fprintf(stderr,
                     "manta-harness %s: warning: %zu cases of the plan are in no input "

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "manta/jwt.h"
+#include "manta/model.h"
 #include "manta/transport.h"
 
 #define CMD "replay"
@@ -167,8 +168,8 @@ static int send_and_check(const replay_flags *f, mh_result *r, const char *base_
         return fail(&err, MH_EXIT_UNREACHABLE);
     mh_check_opts co = {.secrets = red, .max_response_time_ms = (long)f->max_time_ms};
     mh_check_result(&co, r);
-    printf("%s %s -> %d (%.1f ms): %s\n", r->kase->method, r->kase->id, r->exchange.status,
-           r->exchange.elapsed_ms, mh_outcome_name(r->outcome));
+    printf("%s %s -> %d (%.1f ms): %s\n", mh_case_operation(r->kase), r->kase->id,
+           r->exchange.status, r->exchange.elapsed_ms, mh_outcome_name(r->outcome));
     for (size_t i = 0; i < r->finding_count; i++) {
         char *m = mh_redact(red, r->findings[i].message, strlen(r->findings[i].message));
         printf("  %s: %s%s%s\n", r->findings[i].check,
@@ -193,7 +194,13 @@ static int replay(const replay_flags *f, mh_casefile *cf)
     mh_result r = {0};
     r.kase = cf->kase;
     cf->kase = NULL;
+    /* By "METHOD /path", else by operationId (a path renamed since). */
     r.kase->op = mh_spec_find_operation(spec, cf->operation, &err);
+    if (!r.kase->op && cf->operation_id) {
+        mh_error by_id;
+        mh_error_clear(&by_id);
+        r.kase->op = mh_spec_find_operation(spec, cf->operation_id, &by_id);
+    }
     char *minted = NULL;
     if (!f->token && f->jwt_key && f->bot_id)
         minted = mh_jwt_mint(f->jwt_key, strlen(f->jwt_key), f->bot_id, (long long)time(NULL),

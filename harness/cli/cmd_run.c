@@ -26,17 +26,28 @@ static void usage(FILE *out)
           "reference server is started on a loopback port with random credentials and tested.\n"
           "\n"
           "target and credentials (env fallbacks keep secrets out of argv):\n"
-          "  --spec PATH               OpenAPI 3.0.x document (default: bundled contract)\n"
-          "  --operation 'METHOD /path' operation to test (default: first with a JSON body)\n"
+          "  --spec PATH               OpenAPI 3.0.x or 3.1.x document, JSON or YAML\n"
+          "                            (default: bundled contract)\n"
           "  --base-url URL            target, e.g. http://127.0.0.1:8080/api   [MANTA_BASE_URL]\n"
           "  --token JWT               bearer token to send                    [MANTA_TOKEN]\n"
           "  --jwt-key KEY             HS256 key: mint tokens (enables expired and\n"
           "                            other-bot cases)                        [MANTA_JWT_KEY]\n"
-          "  --bot-id ID               value of the bot parameter              [MANTA_BOT_ID]\n"
+          "  --bot-id ID               value of botId parameters and the botId claim of\n"
+          "                            minted tokens                           [MANTA_BOT_ID]\n"
           "  --secret S                real value of credential body properties [MANTA_SECRET]\n"
           "  --cacert FILE             CA bundle for TLS verification\n"
           "  --insecure                do not verify TLS certificates (verification is on by "
           "default)\n"
+          "\n"
+          "operations (default: every operation of the document, in document order):\n"
+          "  --operation SEL           only this operation: 'METHOD /path' or an operationId;\n"
+          "                            repeatable\n"
+          "  --tag NAME                the operations with this tag; repeatable\n"
+          "  --exclude SEL             leave this operation out; repeatable\n"
+          "  --param [SEL:]NAME=VALUE  the value of every parameter NAME (of operation SEL\n"
+          "                            only, when given); repeatable\n"
+          "  --property [SEL:]NAME=VALUE  a top-level request-body property in every case\n"
+          "                            that is not malformed; repeatable\n"
           "\n"
           "plan:\n"
           "  --suite LIST              comma list of valid,boundary,malformed,auth,methods "
@@ -74,6 +85,10 @@ static void usage(FILE *out)
 enum {
     O_SPEC = 256,
     O_OPERATION,
+    O_TAG,
+    O_EXCLUDE,
+    O_PARAM,
+    O_PROPERTY,
     O_BASE_URL,
     O_TOKEN,
     O_JWT_KEY,
@@ -107,6 +122,10 @@ enum {
 static const struct option long_opts[] = {
     {"spec", required_argument, 0, O_SPEC},
     {"operation", required_argument, 0, O_OPERATION},
+    {"tag", required_argument, 0, O_TAG},
+    {"exclude", required_argument, 0, O_EXCLUDE},
+    {"param", required_argument, 0, O_PARAM},
+    {"property", required_argument, 0, O_PROPERTY},
     {"base-url", required_argument, 0, O_BASE_URL},
     {"token", required_argument, 0, O_TOKEN},
     {"jwt-key", required_argument, 0, O_JWT_KEY},
@@ -177,6 +196,63 @@ static int parse_shard(const char *text, unsigned *k, unsigned *n)
     return 0;
 }
 
+/* Appends arg to a repeatable flag's list; -1 (printed) when it is full. */
+static int add_to(const char **list, size_t *n, const char *arg, const char *flag)
+{
+    if (*n == MH_RUN_CLI_MAX_LIST) {
+        mh_cli_error(CMD, "%s: at most %d", flag, MH_RUN_CLI_MAX_LIST);
+        return -1;
+    }
+    list[(*n)++] = arg;
+    return 0;
+}
+
+/* A copy of s[0..n) kept in c (freed by mh_run_cli_free); NULL on OOM. */
+static char *keep(mh_run_cli *c, const char *s, size_t n)
+{
+    if (c->owned_count == sizeof c->owned / sizeof c->owned[0])
+        return NULL;
+    char *d = strndup(s, n);
+    if (d)
+        c->owned[c->owned_count++] = d;
+    return d;
+}
+
+/* Parses "[SEL:]NAME=VALUE" (SEL is what comes before the last ':' ahead
+ * of the '='); appends it to list. Messages never echo VALUE (it may be a
+ * credential). */
+static int add_value(mh_run_cli *c, mh_gen_value *list, size_t *n, const char *arg,
+                     const char *flag)
+{
+    const char *eq = strchr(arg, '=');
+    const char *colon = NULL;
+    for (const char *p = arg; eq && p < eq; p++)
+        if (*p == ':')
+            colon = p;
+    const char *name = colon ? colon + 1 : arg;
+    if (!eq || eq == name) {
+        size_t shown = eq ? (size_t)(eq - arg) : strlen(arg);
+        mh_cli_error(CMD,
+                     "%s: expected NAME=VALUE or 'SEL:NAME=VALUE' (SEL: 'METHOD /path' or an "
+                     "operationId), got '%.*s%s'",
+                     flag, (int)(shown > 80 ? 80 : shown), arg, eq ? "=..." : "");
+        return -1;
+    }
+    if (*n == MH_RUN_CLI_MAX_LIST) {
+        mh_cli_error(CMD, "%s: at most %d", flag, MH_RUN_CLI_MAX_LIST);
+        return -1;
+    }
+    mh_gen_value v = {.operation = colon ? keep(c, arg, (size_t)(colon - arg)) : NULL,
+                      .name = keep(c, name, (size_t)(eq - name)),
+                      .value = eq + 1};
+    if (!v.name || (colon && !v.operation)) {
+        mh_cli_error(CMD, "%s: out of memory", flag);
+        return -1;
+    }
+    list[(*n)++] = v;
+    return 0;
+}
+
 /* Applies one option; returns 0, or -1 after printing an error. */
 static int apply_opt(mh_run_cli *c, int opt, const char *arg)
 {
@@ -190,8 +266,15 @@ static int apply_opt(mh_run_cli *c, int opt, const char *arg)
         c->spec_path = arg;
         return 0;
     case O_OPERATION:
-        c->op_id = arg;
-        return 0;
+        return add_to(c->operations, &c->operation_count, arg, "--operation");
+    case O_TAG:
+        return add_to(c->tags, &c->tag_count, arg, "--tag");
+    case O_EXCLUDE:
+        return add_to(c->excludes, &c->exclude_count, arg, "--exclude");
+    case O_PARAM:
+        return add_value(c, c->params, &c->param_count, arg, "--param");
+    case O_PROPERTY:
+        return add_value(c, c->properties, &c->property_count, arg, "--property");
     case O_BASE_URL:
         c->base_url = arg;
         return 0;
@@ -349,7 +432,11 @@ int mh_cmd_run(int argc, char **argv)
     mh_run_cli c;
     mh_run_cli_init(&c);
     int rc = parse_args(argc, argv, &c);
-    if (rc)
+    if (rc) {
+        mh_run_cli_free(&c);
         return rc > 0 ? MH_EXIT_OK : MH_EXIT_USAGE;
-    return mh_run_cli_execute(&c);
+    }
+    rc = mh_run_cli_execute(&c);
+    mh_run_cli_free(&c);
+    return rc;
 }

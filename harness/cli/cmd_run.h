@@ -10,9 +10,21 @@
 #include "manta/report.h"
 #include "manta/runner.h"
 
+/* Most values one repeatable selection or value flag takes. */
+#define MH_RUN_CLI_MAX_LIST 128
+
 typedef struct {
     const char *cmd; /* the subcommand name, for messages */
-    const char *spec_path, *op_id, *base_url;
+    const char *spec_path, *base_url;
+    /* --operation, --tag, --exclude (each repeatable) */
+    const char *operations[MH_RUN_CLI_MAX_LIST], *tags[MH_RUN_CLI_MAX_LIST],
+        *excludes[MH_RUN_CLI_MAX_LIST];
+    size_t operation_count, tag_count, exclude_count;
+    /* --param and --property ([SEL:]NAME=VALUE); the strings point into argv */
+    mh_gen_value params[MH_RUN_CLI_MAX_LIST], properties[MH_RUN_CLI_MAX_LIST];
+    size_t param_count, property_count;
+    char *owned[2 * MH_RUN_CLI_MAX_LIST]; /* the SEL and NAME copies the values point at */
+    size_t owned_count;
     const char *token, *jwt_key, *bot_id, *secret;
     const char *cacert;
     int insecure;
@@ -46,10 +58,16 @@ typedef struct {
     char bot_id[32], secret[40], jwt_key[72];
 } mh_run_creds;
 
+/* Frees what parsing copied (the SEL and NAME parts of --param and
+ * --property). */
+void mh_run_cli_free(mh_run_cli *c);
+
 /* What a run needs once flags are parsed: the spec, the embedded server
  * when no target was given, and the engine options. */
 typedef struct {
     mh_spec *spec;
+    const mh_operation **ops; /* the selected operations (owned array) */
+    size_t op_count;
     const char *spec_path;
     char *run_id;
     mh_run_creds creds;

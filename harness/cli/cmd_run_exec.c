@@ -37,16 +37,21 @@ static void random_hex(char *buf, size_t bytes)
     }
 }
 
-static const mh_operation *pick_operation(const mh_spec *spec, const char *op_id, mh_error *err)
+void mh_run_cli_free(mh_run_cli *c)
 {
-    if (op_id)
-        return mh_spec_find_operation(spec, op_id, err);
-    for (size_t i = 0; i < mh_spec_operation_count(spec); i++) {
-        const mh_operation *op = mh_spec_operation(spec, i);
-        if (op->body_count > 0 && !op->skip_reason)
-            return op;
-    }
-    mh_error_set(err, MH_ERR_NOTFOUND, "no operation with a request body in the spec");
+    for (size_t i = 0; i < c->owned_count; i++)
+        free(c->owned[i]);
+    c->owned_count = 0;
+}
+
+/* The operation the embedded server serves: the first selected usable one
+ * with a request body, else the first usable one; NULL when none. */
+static const mh_operation *embedded_operation(const mh_run_session *s)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < s->op_count; i++)
+            if (!s->ops[i]->skip_reason && (pass || s->ops[i]->body_count > 0))
+                return s->ops[i];
     return NULL;
 }
 
@@ -56,6 +61,15 @@ static int print_error(const mh_error *e)
     mh_cli_error(CMD, "%s", mh_error_format(e, line, sizeof line));
     return e->code == MH_ERR_NETWORK || e->code == MH_ERR_INTERNAL ? MH_EXIT_UNREACHABLE
                                                                    : MH_EXIT_USAGE;
+}
+
+/* 1 when the plan's cases belong to more than one operation. */
+static int several_operations(const mh_plan *p)
+{
+    for (size_t i = 1; i < p->count; i++)
+        if (p->cases[i]->op != p->cases[0]->op)
+            return 1;
+    return 0;
 }
 
 static int list_cases(const mh_runner_opts *o)
@@ -69,14 +83,24 @@ static int list_cases(const mh_runner_opts *o)
         mh_runner_redactor(&o->gen, (const char *const *)plan.tokens, plan.token_count);
     printf("# seed %llu, run id %s, %zu cases\n", (unsigned long long)o->gen.seed, o->gen.run_id,
            plan.count);
+    /* One operation keeps the bundled contract's listing as it always was;
+     * several get a heading per operation (ids are unique within one). */
+    int headings = several_operations(&plan);
+    const mh_operation *shown = NULL;
     for (size_t i = 0; i < plan.count; i++) {
         if (!mh_runner_in_shard(i, o->shard_k, o->shard_n))
             continue;
         const mh_case *k = plan.cases[i];
+        if (headings && k->op != shown) {
+            shown = k->op;
+            printf("## %s%s%s%s\n", k->op->id, k->op->operation_id ? " (" : "",
+                   k->op->operation_id ? k->op->operation_id : "", k->op->operation_id ? ")" : "");
+        }
         char *target = mh_redact(red, k->target, strlen(k->target));
-        char *desc = mh_redact(red, k->description ? k->description : "",
-                               k->description ? strlen(k->description) : 0);
-        printf("%-44s %-6s %s  %s\n", k->id, k->method, target ? target : "", desc ? desc : "");
+        const char *what = k->skip_reason ? k->skip_reason : k->description ? k->description : "";
+        char *desc = mh_redact(red, what, strlen(what));
+        printf("%-44s %-6s %s  %s%s\n", k->id, k->method, target ? target : "",
+               k->skip_reason ? "skipped: " : "", desc ? desc : "");
         free(target);
         free(desc);
     }
@@ -146,7 +170,12 @@ char *mh_run_cli_shown_url(const mh_run_cli *c)
 
 static int exit_status(const mh_runner_out *out)
 {
-    if (out->count > 0 && out->answered == 0 && !out->interrupted)
+    /* Skipped cases are neutral: never sent, they neither fail the run nor
+     * make the target look unreachable. */
+    size_t sent = 0;
+    for (size_t i = 0; i < out->count; i++)
+        sent += out->results[i].outcome != MH_OUTCOME_SKIPPED;
+    if (sent > 0 && out->answered == 0 && !out->interrupted)
         return MH_EXIT_UNREACHABLE;
     for (size_t i = 0; i < out->count; i++)
         if (out->results[i].outcome == MH_OUTCOME_FAILED ||
@@ -169,13 +198,18 @@ static int validate_report_flags(const mh_run_cli *c)
     return 0;
 }
 
-static int build_opts(mh_run_cli *c, const mh_spec *spec, mh_runner_opts *o, mh_error *err)
+static int build_opts(mh_run_cli *c, const mh_run_session *s, mh_runner_opts *o, mh_error *err)
 {
+    const mh_spec *spec = s->spec;
     memset(o, 0, sizeof *o);
     o->gen.spec = spec;
-    o->gen.op = pick_operation(spec, c->op_id, err);
-    if (!o->gen.op)
-        return -1;
+    o->gen.op = s->ops[0];
+    o->gen.ops = s->ops;
+    o->gen.op_count = s->op_count;
+    o->gen.params = c->params;
+    o->gen.param_count = c->param_count;
+    o->gen.properties = c->properties;
+    o->gen.property_count = c->property_count;
     o->gen.seed = c->seed;
     o->gen.run_id = c->run_id;
     o->gen.bot_id = c->bot_id;
@@ -232,7 +266,8 @@ static void print_baseline_summary(const mh_run_cli *c, const mh_baseline_diff *
     printf("baseline %s: %zu new, %zu known, %zu fixed\n", c->baseline, d->new_findings,
            d->known_findings, d->fixed_count);
     for (size_t i = 0; i < d->fixed_count; i++)
-        printf("  fixed: %s %s%s\n", d->fixed[i].case_id, d->fixed[i].check,
+        printf("  fixed: %s%s%s %s%s\n", d->fixed[i].operation ? d->fixed[i].operation : "",
+               d->fixed[i].operation ? " " : "", d->fixed[i].case_id, d->fixed[i].check,
                c->strict_baseline ? " (error: --strict-baseline)" : "");
 }
 
@@ -295,12 +330,8 @@ static int run_and_report(mh_run_cli *c, mh_runner_opts *o, const char *spec_pat
                          .t0 = mono_ms()};
     o->progress = on_progress;
     o->progress_ctx = &ps;
-    if (!c->quiet) {
-        char *url = mh_run_cli_shown_url(c);
-        printf("manta-harness %s: %s against %s, seed %llu, run id %s\n", MH_VERSION, o->gen.op->id,
-               url ? url : "the target", (unsigned long long)o->gen.seed, o->gen.run_id);
-        free(url);
-    }
+    /* The console report's header names the version, spec, target, seed
+     * and run id once, when the run ends. */
     fflush(stdout);
     mh_runner_out out;
     int status;
@@ -368,6 +399,93 @@ static int start_embedded(mh_run_cli *c, const mh_spec *spec, const char *op_id,
     return 0;
 }
 
+/* Checks that the operation of every --param and --property SEL:NAME=VALUE
+ * exists (an unknown one lists the operations). */
+static int check_value_selectors(const mh_run_cli *c, const mh_spec *spec)
+{
+    for (int list = 0; list < 2; list++) {
+        const mh_gen_value *v = list ? c->properties : c->params;
+        size_t n = list ? c->property_count : c->param_count;
+        for (size_t i = 0; i < n; i++) {
+            if (!v[i].operation)
+                continue;
+            size_t k = 0;
+            while (k < mh_spec_operation_count(spec) &&
+                   !mh_gen_selects(mh_spec_operation(spec, k), v[i].operation))
+                k++;
+            if (k < mh_spec_operation_count(spec))
+                continue;
+            mh_error err;
+            mh_error_clear(&err);
+            mh_spec_find_operation(spec, v[i].operation, &err);
+            mh_cli_error(CMD, "%s %s: %s", list ? "--property" : "--param", v[i].name, err.message);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The selected operations into s (--operation, --tag, --exclude). */
+static int select_operations(const mh_run_cli *c, mh_run_session *s)
+{
+    mh_gen_selection sel = {.operations = c->operations,
+                            .operation_count = c->operation_count,
+                            .tags = c->tags,
+                            .tag_count = c->tag_count,
+                            .excludes = c->excludes,
+                            .exclude_count = c->exclude_count};
+    mh_error err;
+    mh_error_clear(&err);
+    if (mh_gen_select(s->spec, &sel, &s->ops, &s->op_count, &err) != MH_OK)
+        return print_error(&err);
+    return check_value_selectors(c, s->spec) ? MH_EXIT_USAGE : 0;
+}
+
+/* Without a token or key, the run goes on only when some selected operation
+ * can be tested without one (the others then skip what needs credentials);
+ * when every one needs a bearer token, that is a usage error, as it always
+ * was for the bundled contract. */
+static int check_credentials(const mh_run_cli *c, const mh_run_session *s)
+{
+    if (c->token || c->jwt_key)
+        return 0;
+    int bearer = 0;
+    for (size_t i = 0; i < s->op_count; i++) {
+        if (s->ops[i]->skip_reason)
+            continue;
+        if (!mh_gen_wants_bearer(s->ops[i]))
+            return 0;
+        bearer = 1;
+    }
+    if (!bearer)
+        return 0; /* nothing usable: the plan says why */
+    mh_cli_error(CMD, "no credentials: give --token or --jwt-key (or MANTA_TOKEN / "
+                      "MANTA_JWT_KEY)");
+    return MH_EXIT_USAGE;
+}
+
+/* Starts the embedded reference server on the operation it will serve. */
+static int open_embedded(mh_run_cli *c, mh_run_session *s)
+{
+    const mh_operation *op = embedded_operation(s);
+    if (!op) {
+        mh_cli_error(CMD, "no usable operation selected for the embedded reference server; "
+                          "pass --base-url");
+        return MH_EXIT_USAGE;
+    }
+    if (start_embedded(c, s->spec, op->id, &s->server))
+        return MH_EXIT_USAGE;
+    /* The embedded server answers with the Manta endpoint's semantics
+     * whatever the spec says; another API's findings would be its own. */
+    if ((strcmp(op->id, "POST /openapi/personalTag") != 0 || s->op_count > 1) && !c->quiet)
+        fprintf(stderr,
+                "manta-harness %s: note: no --base-url, so %s is tested against the embedded "
+                "reference server, which implements POST /openapi/personalTag semantics; "
+                "pass --base-url to test your API\n",
+                CMD, s->op_count > 1 ? "the document" : op->id);
+    return 0;
+}
+
 int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
 {
     memset(s, 0, sizeof *s);
@@ -383,40 +501,26 @@ int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
         const char *ptr, *file, *msg = mh_spec_warning(s->spec, i, &ptr, &file);
         mh_cli_error(CMD, "warning: %s%s%s: %s", file ? file : "", file ? "#" : "", ptr, msg);
     }
+    int status = select_operations(c, s);
+    if (status)
+        return status;
     if (!c->seed_set)
         c->seed = mh_cli_random_u64() >> 11; /* keep it short enough to type */
     if (!c->run_id)
         c->run_id = s->run_id = mh_gen_new_run_id();
     if ((!c->base_url || c->list_cases) && fill_random_creds(c, &s->creds))
         return MH_EXIT_USAGE;
-    if (!c->base_url && !c->list_cases) {
-        const mh_operation *op = pick_operation(s->spec, c->op_id, &err);
-        if (!op)
-            return print_error(&err);
-        if (start_embedded(c, s->spec, op->id, &s->server))
-            return MH_EXIT_USAGE;
-        /* The embedded server answers with the Manta endpoint's semantics
-         * whatever the spec says; another API's findings would be its own. */
-        if (strcmp(op->id, "POST /openapi/personalTag") != 0 && !c->quiet)
-            fprintf(stderr,
-                    "manta-harness %s: note: no --base-url, so %s is tested against the embedded "
-                    "reference server, which implements POST /openapi/personalTag semantics; "
-                    "pass --base-url to test your API\n",
-                    CMD, op->id);
-    }
-    if (build_opts(c, s->spec, &s->opts, &err))
+    if (!c->base_url && !c->list_cases && (status = open_embedded(c, s)) != 0)
+        return status;
+    if (build_opts(c, s, &s->opts, &err))
         return print_error(&err);
-    if (!c->token && !c->jwt_key) {
-        mh_cli_error(CMD, "no credentials: give --token or --jwt-key (or MANTA_TOKEN / "
-                          "MANTA_JWT_KEY)");
-        return MH_EXIT_USAGE;
-    }
-    return 0;
+    return check_credentials(c, s);
 }
 
 void mh_run_session_close(mh_run_session *s)
 {
     mh_refserver_stop(s->server);
+    free(s->ops);
     free(s->run_id);
     mh_spec_free(s->spec);
     memset(s, 0, sizeof *s);

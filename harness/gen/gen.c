@@ -1,7 +1,7 @@
-/* gen.c — the plan, the top of harness/gen/: inputs (the body's properties,
- * the required parameters, the tokens), the suites of each repetition, unique
- * ids and the max_cases subset. The suites live in gen_body.c and gen_auth.c,
- * one case in gen_case.c, the helpers in gen_value.c and gen_util.c. */
+/* gen.c — the plan, the top of harness/gen/: the tokens, the operations of
+ * each repetition (their inputs come from gen_op.c) and their suites, unique
+ * ids and the max_cases subset. The suites live in gen_body.c, gen_other.c,
+ * gen_pcase.c and gen_auth.c, one case in gen_case.c, the helpers below. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,101 +40,6 @@ char *mh_gen_new_run_id(void)
     return id;
 }
 
-/* ---- inputs ---- */
-
-static int is_json_media(const char *mt)
-{
-    size_t n = strcspn(mt, ";");
-    while (n && mt[n - 1] == ' ')
-        n--;
-    if (n == 16 && strncasecmp(mt, "application/json", 16) == 0)
-        return 1;
-    return n > 5 && strncasecmp(mt + n - 5, "+json", 5) == 0;
-}
-
-static int contains_bot(const char *name)
-{
-    for (const char *p = name; p && *p; p++)
-        if (strncasecmp(p, "bot", 3) == 0)
-            return 1;
-    return 0;
-}
-
-static mh_status setup_body(mh__gen *g, mh_error *err)
-{
-    const mh_operation *op = g->op;
-    for (size_t i = 0; i < op->body_count && !g->media; i++)
-        if (op->body[i].schema && is_json_media(op->body[i].media_type))
-            g->media = &op->body[i];
-    if (!g->media)
-        return mh_error_set(err, MH_ERR_SPEC, "operation %s has no JSON request body schema",
-                            op->id);
-    g->root = mh_schema_source(g->media->schema);
-    const char *t = mh__type(g, g->root);
-    if (!t || strcmp(t, "object") != 0)
-        return mh_error_set(err, MH_ERR_SPEC,
-                            "operation %s: the request body schema is not an object", op->id);
-    if (mh__collect_props(g, g->root, &g->props, &g->prop_count) < 0)
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < g->prop_count; i++) {
-        mh__prop *p = &g->props[i];
-        int str = p->type && strcmp(p->type, "string") == 0;
-        p->credential = str && mh_credential_name(p->name);
-        p->name_like = str && p->required && !p->credential && !mh_json_get(p->schema, "enum") &&
-                       !mh_json_get(p->schema, "format") && !mh_json_get(p->schema, "pattern");
-        p->slug = mh__slug(g, p->name);
-        if (!p->slug)
-            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-        if (p->credential && !g->o->secret)
-            return mh_error_set(err, MH_ERR_USAGE,
-                                "the request body has the credential property \"%s\": pass "
-                                "--secret (or MANTA_SECRET)",
-                                p->name);
-    }
-    return MH_OK;
-}
-
-static mh_status setup_params(mh__gen *g, mh_error *err)
-{
-    const mh_operation *op = g->op;
-    g->bot_index = -1;
-    g->params = calloc(op->param_count ? op->param_count : 1, sizeof *g->params);
-    if (!g->params)
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < op->param_count; i++) {
-        const mh_param *p = &op->params[i];
-        int loc_ok = strcmp(p->in, "query") == 0 || strcmp(p->in, "path") == 0;
-        if (!p->required || !(loc_ok || strcmp(p->in, "header") == 0))
-            continue;
-        mh__pval *v = &g->params[g->param_count];
-        v->param = p;
-        if (g->bot_index < 0 && loc_ok && contains_bot(p->name)) {
-            if (!g->o->bot_id)
-                return mh_error_set(err, MH_ERR_USAGE,
-                                    "the operation needs the %s parameter \"%s\": pass --bot-id "
-                                    "(or MANTA_BOT_ID)",
-                                    p->in, p->name);
-            g->bot_index = (int)g->param_count;
-            v->value = mh__strdup(g, g->o->bot_id);
-        } else {
-            char *raw = mh__gen_value(g, mh_schema_source(p->schema), 1);
-            cJSON *t = NULL;
-            /* Parameters carry plain values: a JSON string loses its quotes. */
-            if (raw && mh_json_parse(raw, strlen(raw), NULL, &t, NULL) == MH_JSON_OK &&
-                cJSON_IsString(t))
-                v->value = mh__strdup(g, t->valuestring);
-            else
-                v->value = raw ? mh__strdup(g, raw) : NULL;
-            cJSON_Delete(t);
-            free(raw);
-        }
-        if (!v->value)
-            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-        g->param_count++;
-    }
-    return MH_OK;
-}
-
 /* ---- assembly ---- */
 
 /* Frees the cases in list (an mh_case * array) and the list. */
@@ -150,26 +55,29 @@ static void free_gen(mh__gen *g)
 {
     for (int s = 0; s < MH_SUITE_COUNT; s++)
         free_cases(&g->list[s]);
-    for (size_t i = 0; i < g->prop_count; i++)
-        free(g->props[i].slug);
-    free(g->props);
-    for (size_t i = 0; i < g->param_count; i++)
-        free(g->params[i].value);
-    free(g->params);
+    mh__op_clear(g);
+    mh__buf_free(&g->paths);
     free(g->token);
     free(g->token_expired);
     free(g->token_other);
 }
 
+/* The operation a case is reported under: its own label, else op's id. */
+static const char *key_of(const mh_case *c)
+{
+    return c->operation ? c->operation : c->op->id;
+}
+
+/* 1 when a case before i reported under the same operation has id. */
 static int id_taken(mh_case **all, size_t i, const char *id)
 {
     for (size_t j = 0; j < i; j++)
-        if (strcmp(all[j]->id, id) == 0)
+        if (strcmp(all[j]->id, id) == 0 && strcmp(key_of(all[j]), key_of(all[i])) == 0)
             return 1;
     return 0;
 }
 
-/* Makes ids unique inside one repetition ("-2", "-3" ...) and adds "#k". */
+/* Makes ids unique within their operation ("-2", "-3" ...) and adds "#k". */
 static void fix_ids(mh__gen *g, mh_case **all, size_t n)
 {
     for (size_t i = 0; i < n && !g->oom; i++) {
@@ -196,9 +104,9 @@ static void fix_ids(mh__gen *g, mh_case **all, size_t n)
     }
 }
 
-/* Moves this repetition's cases, suite by suite, to the end of all (an
- * mh_case * array) and fixes their ids. Returns 0, or -1 on OOM (when the
- * move fails the cases stay in g->list). */
+/* Moves the current operation's cases, suite by suite, to the end of all
+ * (an mh_case * array) and fixes their ids. Returns 0, or -1 on OOM (when
+ * the move fails the cases stay in g->list). */
 static int append_rep(mh__gen *g, mh__buf *all)
 {
     size_t bytes = 0;
@@ -219,30 +127,58 @@ static int append_rep(mh__gen *g, mh__buf *all)
     return g->oom ? -1 : 0;
 }
 
-/* Keeps max cases, taking round-robin over suites in plan order, then puts
- * the kept ones back in plan order. */
-static void limit_cases(mh_plan *p, size_t max)
+/* The index of op in ops[0..n), or n. */
+static size_t op_index(const mh_operation *const *ops, size_t n, const mh_operation *op)
+{
+    size_t i = 0;
+    while (i < n && ops[i] != op)
+        i++;
+    return i;
+}
+
+/* A case's place in the max_cases order: its rank inside its operation's
+ * suite, then the suite, then the operation, then the plan. */
+typedef struct {
+    size_t rank, suite, op, at;
+} pick_key;
+
+static int pick_cmp(const void *va, const void *vb)
+{
+    const pick_key *a = va, *b = vb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    if (a->suite != b->suite)
+        return a->suite < b->suite ? -1 : 1;
+    if (a->op != b->op)
+        return a->op < b->op ? -1 : 1;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* Keeps max cases, round-robin: the first case of every suite of every
+ * operation, then the second ones, and so on (with one operation: the
+ * suites in turn, as the plan always did); the kept ones stay in plan
+ * order. */
+static void limit_cases(mh_plan *p, size_t max, const mh_operation *const *ops, size_t n_ops)
 {
     if (!max || p->count <= max)
         return;
-    size_t seen[MH_SUITE_COUNT];
+    size_t groups = (n_ops + 1) * MH_SUITE_COUNT;
+    size_t *seen = calloc(groups, sizeof *seen);
+    pick_key *keys = calloc(p->count, sizeof *keys);
     unsigned char *keep = calloc(p->count, 1);
-    if (!keep)
+    if (!seen || !keys || !keep) {
+        free(seen);
+        free(keys);
+        free(keep);
         return; /* keep everything rather than fail: the limit is advisory */
-    size_t kept = 0;
-    for (size_t round = 0; kept < max; round++) {
-        size_t before = kept;
-        memset(seen, 0, sizeof seen);
-        for (size_t i = 0; i < p->count && kept < max; i++) {
-            mh_suite s = p->cases[i]->suite;
-            if (seen[s]++ == round) {
-                keep[i] = 1;
-                kept++;
-            }
-        }
-        if (kept == before)
-            break;
     }
+    for (size_t i = 0; i < p->count; i++) {
+        size_t op = op_index(ops, n_ops, p->cases[i]->op), suite = p->cases[i]->suite;
+        keys[i] = (pick_key){seen[op * MH_SUITE_COUNT + suite]++, suite, op, i};
+    }
+    qsort(keys, p->count, sizeof *keys, pick_cmp);
+    for (size_t i = 0; i < max; i++)
+        keep[keys[i].at] = 1;
     size_t j = 0;
     for (size_t i = 0; i < p->count; i++) {
         if (keep[i])
@@ -251,6 +187,8 @@ static void limit_cases(mh_plan *p, size_t max)
             mh_case_free(p->cases[i]);
     }
     p->count = j;
+    free(seen);
+    free(keys);
     free(keep);
 }
 
@@ -278,57 +216,125 @@ static int copy_tokens(mh_plan *p, const mh__gen *g)
     return 0;
 }
 
-static void build_rep(mh__gen *g, unsigned suites)
+#define BODY_SUITES                                                                                \
+    ((1u << MH_SUITE_VALID) | (1u << MH_SUITE_BOUNDARY) | (1u << MH_SUITE_MALFORMED))
+
+/* The skipped case of an unusable operation: its reason and where. */
+static void unusable_case(mh__gen *g)
 {
-    static void (*const build[])(mh__gen *) = {mh__suite_valid, mh__suite_boundary,
-                                               mh__suite_malformed, mh__suite_auth,
-                                               mh__suite_methods};
-    for (int s = 0; s <= MH_SUITE_METHODS && !g->oom; s++)
-        if (suites & (1u << s))
-            build[s](g);
+    const mh_operation *op = g->op;
+    char *reason = mh__printf(g, "%s (at %s%s%s)", op->skip_reason,
+                              op->skip_pointer && *op->skip_pointer ? op->skip_pointer : "/",
+                              op->skip_file ? " in " : "", op->skip_file ? op->skip_file : "");
+    if (reason)
+        mh__case_skip(g, MH_SUITE_VALID, "operation-unusable", "the operation cannot be tested",
+                      reason);
+    free(reason);
 }
 
-/* Builds every repetition into out->cases. Returns 0, or -1 on OOM (out
- * untouched, g->oom set). */
-static int build_all(mh__gen *g, mh_plan *out)
+/* The current operation's cases in the suites asked for. */
+static void build_op(mh__gen *g, unsigned suites)
+{
+    if (g->op->skip_reason) {
+        unusable_case(g); /* whatever the suites: an operation is never silently dropped */
+        return;
+    }
+    const char *skip = g->unsendable ? g->unsendable : g->no_creds;
+    unsigned skipped = g->unsendable ? BODY_SUITES | (1u << MH_SUITE_AUTH) : BODY_SUITES;
+    if (skip && (suites & skipped))
+        mh__case_skip(g, MH_SUITE_VALID, g->unsendable ? "request-body" : "no-credentials",
+                      g->unsendable ? "nothing in the request body can be sent"
+                                    : "the cases that need credentials",
+                      skip);
+    if (!skip) {
+        int object = g->kind == MH__BODY_JSON_OBJECT || g->kind == MH__BODY_FORM ||
+                     g->kind == MH__BODY_MULTIPART;
+        if (suites & (1u << MH_SUITE_VALID)) {
+            (object ? mh__suite_valid : mh__other_valid)(g);
+            mh__param_suite_valid(g);
+        }
+        if (suites & (1u << MH_SUITE_BOUNDARY)) {
+            (object ? mh__suite_boundary : mh__other_boundary)(g);
+            mh__param_suite_boundary(g);
+        }
+        if (suites & (1u << MH_SUITE_MALFORMED)) {
+            (object ? mh__suite_malformed : mh__other_malformed)(g);
+            mh__param_suite_malformed(g);
+        }
+    }
+    if ((suites & (1u << MH_SUITE_AUTH)) && !g->unsendable)
+        mh__suite_auth(g);
+    if (suites & (1u << MH_SUITE_METHODS))
+        mh__suite_methods(g);
+}
+
+/* The operations of the plan: o->ops, else o->op alone. */
+static const mh_operation *const *plan_ops(const mh_gen_opts *o, size_t *n)
+{
+    *n = o->op_count ? o->op_count : 1;
+    return o->op_count ? o->ops : &o->op;
+}
+
+/* Builds every repetition into out->cases. Returns MH_OK, or an error of
+ * an operation's inputs or MH_ERR_NOMEM (out untouched). */
+static mh_status build_all(mh__gen *g, mh_plan *out, mh_error *err)
 {
     const mh_gen_opts *o = g->o;
     unsigned suites = o->suites ? o->suites : DEFAULT_SUITES;
     size_t reps = o->repeat ? o->repeat : 1;
     size_t first = o->first_repeat ? o->first_repeat : 1;
+    size_t n_ops;
+    const mh_operation *const *ops = plan_ops(o, &n_ops);
     mh__buf all = MH__BUF_INIT; /* mh_case * */
-    for (g->rep = first; g->rep < first + reps && !g->oom; g->rep++) {
+    mh_status st = MH_OK;
+    for (g->rep = first; g->rep < first + reps && !g->oom && st == MH_OK; g->rep++) {
         g->serial = 0;
-        build_rep(g, suites);
-        if (g->oom || append_rep(g, &all) < 0)
-            g->oom = 1;
+        g->paths.len = 0; /* methods cases again in every repetition */
+        for (size_t k = 0; k < n_ops && !g->oom && st == MH_OK; k++) {
+            st = mh__op_setup(g, ops[k], err);
+            if (st == MH_OK)
+                build_op(g, suites);
+            if (st == MH_OK && (g->oom || append_rep(g, &all) < 0))
+                g->oom = 1;
+        }
     }
-    if (g->oom) {
+    if (st == MH_OK && g->oom)
+        st = mh_error_set(err, MH_ERR_NOMEM, "out of memory while generating cases");
+    if (st != MH_OK) {
         free_cases(&all);
-        return -1;
+        return st;
     }
     size_t n = MH__COUNT(all, mh_case *);
     if (n == 0) {
         mh__buf_free(&all);
-        return 0;
+        return MH_OK;
     }
     out->cases = (mh_case **)(void *)mh__gen_take(g, &all, NULL);
     out->count = n;
-    return out->cases ? 0 : -1;
+    return out->cases ? MH_OK : mh_error_set(err, MH_ERR_NOMEM, "out of memory");
 }
 
 static mh_status check_opts(const mh_gen_opts *o, mh_error *err)
 {
-    if (!o || !o->spec || !o->op)
+    if (!o || !o->spec || (!o->op && !o->op_count))
         return mh_error_set(err, MH_ERR_USAGE, "no spec or operation to generate cases for");
+    for (size_t i = 0; i < o->op_count; i++)
+        if (!o->ops[i])
+            return mh_error_set(err, MH_ERR_USAGE, "no spec or operation to generate cases for");
     if (!o->run_id || !*o->run_id)
         return mh_error_set(err, MH_ERR_USAGE, "a run id is required (--run-id)");
-    if (o->op->bearer_auth && !o->token && !o->jwt_key)
-        return mh_error_set(err, MH_ERR_USAGE,
-                            "operation %s needs a bearer token: pass --token or --jwt-key (or "
-                            "MANTA_TOKEN / MANTA_JWT_KEY)",
-                            o->op->id);
     return MH_OK;
+}
+
+/* 1 when an operation of the plan takes a bearer token. */
+static int needs_tokens(const mh_gen_opts *o)
+{
+    size_t n;
+    const mh_operation *const *ops = plan_ops(o, &n);
+    for (size_t i = 0; i < n; i++)
+        if (mh_gen_wants_bearer(ops[i]))
+            return 1;
+    return 0;
 }
 
 mh_status mh_gen_plan(const mh_gen_opts *o, mh_plan *out, mh_error *err)
@@ -340,17 +346,22 @@ mh_status mh_gen_plan(const mh_gen_opts *o, mh_plan *out, mh_error *err)
     if (st != MH_OK)
         return st;
     g.o = o;
-    g.op = o->op;
     g.bot_index = -1;
-    if ((st = setup_body(&g, err)) != MH_OK || (st = setup_params(&g, err)) != MH_OK ||
-        (st = mh__tokens_init(&g, err)) != MH_OK)
+    if ((st = mh__tokens_init(&g, needs_tokens(o), err)) != MH_OK)
         goto done;
-    if (build_all(&g, out) == 0) {
-        limit_cases(out, o->max_cases);
-        if (copy_tokens(out, &g) < 0)
-            g.oom = 1;
+    if ((st = build_all(&g, out, err)) != MH_OK)
+        goto done;
+    if (out->count == 0) {
+        st = mh_error_set(err, MH_ERR_USAGE,
+                          "the plan is empty: the suites asked for have no case for the selected "
+                          "operation%s (see --suite, --operation, --tag, --exclude)",
+                          o->op_count > 1 ? "s" : "");
+        goto done;
     }
-    if (g.oom)
+    size_t n_ops;
+    const mh_operation *const *ops = plan_ops(o, &n_ops);
+    limit_cases(out, o->max_cases, ops, n_ops);
+    if (copy_tokens(out, &g) < 0)
         st = mh_error_set(err, MH_ERR_NOMEM, "out of memory while generating cases");
 done:
     free_gen(&g);

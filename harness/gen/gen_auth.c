@@ -18,10 +18,10 @@ static char *claims_text(mh__gen *g, const char *bot, long long iat, long long e
     return c;
 }
 
-mh_status mh__tokens_init(mh__gen *g, mh_error *err)
+mh_status mh__tokens_init(mh__gen *g, int need, mh_error *err)
 {
     const mh_gen_opts *o = g->o;
-    if (!g->op->bearer_auth)
+    if (!need || (!o->token && !o->jwt_key))
         return MH_OK;
     size_t klen = o->jwt_key ? strlen(o->jwt_key) : 0;
     if (o->token)
@@ -45,11 +45,7 @@ mh_status mh__tokens_init(mh__gen *g, mh_error *err)
 static mh_case *begin_auth(mh__gen *g, const char *slug, const char *desc)
 {
     mh_case *c = mh__case_begin(g, MH_SUITE_AUTH, slug, desc);
-    if (c) {
-        mh__body b = {0};
-        mh__body_typical(g, &b, "auth", 0);
-        mh__case_json(g, c, &b);
-    }
+    mh__case_typical(g, c, "auth");
     return c;
 }
 
@@ -133,7 +129,9 @@ static char *garbage_token(mh__gen *g)
     return mh__strdup(g, t);
 }
 
-static void header_auth_cases(mh__gen *g)
+/* The auth cases of a bearer operation; with_token = 0 (no credentials
+ * configured) keeps those that need no valid token. */
+static void header_auth_cases(mh__gen *g, int with_token)
 {
     header_case(g, "no-authorization", "no Authorization header", NULL);
     header_case(g, "bearer-empty", "the Bearer scheme with an empty token", "Bearer ");
@@ -144,7 +142,7 @@ static void header_auth_cases(mh__gen *g)
     if (h)
         header_case(g, "basic-scheme", "the Basic scheme instead of Bearer", h);
     free(h);
-    h = mh__printf(g, "Token %s", g->token);
+    h = with_token ? mh__printf(g, "Token %s", g->token) : NULL;
     if (h)
         header_case(g, "token-scheme", "the valid token under the Token scheme", h);
     free(h);
@@ -157,6 +155,8 @@ static void header_auth_cases(mh__gen *g)
     free(t);
     free(gh);
     mh__case_finish(g, c, MH__KEEP);
+    if (!with_token)
+        return;
 
     t = tampered(g, g->token);
     bearer_case(g, "tampered-signature", "the valid token with one signature character changed", t);
@@ -167,7 +167,7 @@ static void header_auth_cases(mh__gen *g)
     if (g->token_expired)
         bearer_case(g, "expired-token", "a correctly signed token that expired an hour ago",
                     g->token_expired);
-    if (g->token_other)
+    if (g->token_other && g->bot_index >= 0) /* only where a botId parameter is sent */
         bearer_case(g, "other-bot-token",
                     "a correctly signed token for another bot, sent with the configured bot",
                     g->token_other);
@@ -186,7 +186,8 @@ static void wrong_credential_cases(mh__gen *g)
         if (c) {
             mh__body b = {0};
             mh__body_typical(g, &b, "auth", 0);
-            char *wrong = mh__printf(g, "%s-wrong", g->o->secret);
+            const char *real = mh__config(g, g->o->properties, g->o->property_count, p->name);
+            char *wrong = mh__printf(g, "%s-wrong", real ? real : g->o->secret);
             mh__body_set(g, &b, p->name, wrong ? mh__quote(g, wrong) : NULL);
             free(wrong);
             mh__case_json(g, c, &b);
@@ -197,8 +198,12 @@ static void wrong_credential_cases(mh__gen *g)
 
 void mh__suite_auth(mh__gen *g)
 {
-    if (g->token)
-        header_auth_cases(g);
+    if (g->no_creds) {
+        header_auth_cases(g, 0);
+        return;
+    }
+    if (g->use_bearer)
+        header_auth_cases(g, 1);
     wrong_credential_cases(g);
 }
 
@@ -217,17 +222,36 @@ static int declared(const char *list, const char *method)
     return 0;
 }
 
+/* 1 when the methods cases of g->op's path are planned already (this
+ * repetition); else records the path and returns 0. */
+static int path_done(mh__gen *g)
+{
+    const char *const *seen = MH__ITEMS(g->paths, const char *);
+    for (size_t i = 0; i < MH__COUNT(g->paths, const char *); i++)
+        if (strcmp(seen[i], g->op->path) == 0)
+            return 1;
+    mh__buf_add(&g->paths, &g->op->path, sizeof g->op->path);
+    if (g->paths.failed)
+        g->oom = 1;
+    return 0;
+}
+
 void mh__suite_methods(mh__gen *g)
 {
-    static const char *const methods[] = {"GET", "PUT", "PATCH", "DELETE"};
+    /* DESIGN.md's list; never HEAD, OPTIONS or TRACE. The order keeps the
+     * bundled contract's plan (GET, PUT, PATCH, DELETE) as it was. */
+    static const char *const methods[] = {"GET", "PUT", "POST", "PATCH", "DELETE"};
+    if (path_done(g))
+        return;
     const char *list = mh_spec_path_methods(g->o->spec, g->op->path);
     if (!list)
         list = g->op->method;
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (declared(list, methods[i]))
             continue;
         char slug[16], desc[128];
-        int with_body = strcmp(methods[i], "PUT") == 0 || strcmp(methods[i], "PATCH") == 0;
+        int with_body = strcmp(methods[i], "GET") != 0 && strcmp(methods[i], "DELETE") != 0 &&
+                        g->kind != MH__BODY_NONE;
         size_t k = 0;
         for (; methods[i][k]; k++)
             slug[k] = (char)(methods[i][k] + 32);
@@ -237,17 +261,17 @@ void mh__suite_methods(mh__gen *g)
         mh_case *c = mh__case_begin(g, MH_SUITE_METHODS, slug, desc);
         if (c) {
             char *m = mh__strdup(g, methods[i]);
+            char *label = mh__printf(g, "%s %s", methods[i], g->op->path);
             if (m) {
                 free(c->method);
                 c->method = m;
             }
-            if (with_body) {
-                mh__body b = {0};
-                mh__body_typical(g, &b, "method", 0);
-                mh__case_json(g, c, &b);
-            } else {
+            free(c->operation);
+            c->operation = label;
+            if (with_body)
+                mh__case_typical(g, c, "method");
+            else
                 mh__case_header(g, c, "Content-Type", NULL);
-            }
         }
         mh__case_finish(g, c, MH__KEEP);
     }

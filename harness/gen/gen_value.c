@@ -355,14 +355,33 @@ const mh__prop *mh__main_prop(const mh__gen *g)
     return g->prop_count ? &g->props[0] : NULL;
 }
 
+char *mh__config_raw(mh__gen *g, const cJSON *s, const char *text)
+{
+    const char *t = mh__type(g, s);
+    if (!t || strcmp(t, "string") != 0) {
+        cJSON *tree = NULL;
+        if (mh_json_parse(text, strlen(text), NULL, &tree, NULL) == MH_JSON_OK) {
+            cJSON_Delete(tree);
+            return mh__strdup(g, text);
+        }
+    }
+    return mh__quote(g, text);
+}
+
 void mh__body_typical(mh__gen *g, mh__body *b, const char *payload, int all)
 {
+    const mh_gen_opts *o = g->o;
     for (size_t i = 0; i < g->prop_count; i++) {
         const mh__prop *p = &g->props[i];
-        if (!p->required && !all)
+        const char *conf = g->cur_suite == MH_SUITE_MALFORMED
+                               ? NULL
+                               : mh__config(g, o->properties, o->property_count, p->name);
+        if (!p->required && !all && !conf)
             continue;
         char *raw;
-        if (p->credential) {
+        if (conf) {
+            raw = mh__config_raw(g, p->schema, conf);
+        } else if (p->credential) {
             raw = mh__quote(g, g->o->secret);
         } else if (p->name_like) {
             char *t = mh__unique_text(g, p, payload, 60);

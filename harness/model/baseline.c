@@ -12,19 +12,29 @@
 
 /* ---- entries ------------------------------------------------------------------ */
 
+/* Orders by operation (none first), case, then check. */
 static int entry_cmp(const void *a, const void *b)
 {
     const mh_baseline_entry *x = a, *y = b;
-    int c = strcmp(x->case_id, y->case_id);
+    int c = strcmp(x->operation ? x->operation : "", y->operation ? y->operation : "");
+    if (!c && (!x->operation) != (!y->operation))
+        c = x->operation ? 1 : -1; /* no operation sorts before "" */
+    if (!c)
+        c = strcmp(x->case_id, y->case_id);
     return c ? c : strcmp(x->check, y->check);
+}
+
+static void entry_free(mh_baseline_entry *e)
+{
+    free(e->operation);
+    free(e->case_id);
+    free(e->check);
 }
 
 static void entries_free(mh_baseline_entry *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].case_id);
-        free(v[i].check);
-    }
+    for (size_t i = 0; i < n; i++)
+        entry_free(&v[i]);
     free(v);
 }
 
@@ -39,22 +49,22 @@ static size_t list_count(const mh__buf *l)
 static void list_free(mh__buf *l)
 {
     mh_baseline_entry *v = (mh_baseline_entry *)l->p;
-    for (size_t i = 0; v && i < list_count(l); i++) {
-        free(v[i].case_id);
-        free(v[i].check);
-    }
+    for (size_t i = 0; v && i < list_count(l); i++)
+        entry_free(&v[i]);
     mh__buf_free(l);
 }
 
-/* Appends a copy of (case_id, check) to l. Returns 0, -1 on OOM. */
-static int list_add(mh__buf *l, const char *case_id, const char *check)
+/* Appends a copy of (operation, case_id, check) to l; operation NULL or ""
+ * is none. Returns 0, -1 on OOM. */
+static int list_add(mh__buf *l, const char *operation, const char *case_id, const char *check)
 {
-    mh_baseline_entry e = {strdup(case_id), strdup(check)};
-    if (e.case_id && e.check)
+    mh_baseline_entry e = {operation && *operation ? strdup(operation) : NULL, strdup(case_id),
+                           strdup(check)};
+    int ok = e.case_id && e.check && (e.operation || !operation || !*operation);
+    if (ok)
         mh__buf_add(l, &e, sizeof e);
-    if (!e.case_id || !e.check || l->failed) {
-        free(e.case_id);
-        free(e.check);
+    if (!ok || l->failed) {
+        entry_free(&e);
         return -1;
     }
     return 0;
@@ -80,8 +90,7 @@ static size_t entries_normalize(mh_baseline_entry *v, size_t n)
     size_t out = 1;
     for (size_t i = 1; i < n; i++) {
         if (entry_cmp(&v[out - 1], &v[i]) == 0) {
-            free(v[i].case_id);
-            free(v[i].check);
+            entry_free(&v[i]);
             continue;
         }
         v[out++] = v[i];
@@ -89,12 +98,19 @@ static size_t entries_normalize(mh_baseline_entry *v, size_t n)
     return out;
 }
 
-static const mh_baseline_entry *find_entry(const mh_baseline *b, const char *case_id,
-                                           const char *check)
+/* The entry for (operation, case_id, check): the one naming that operation,
+ * else one naming no operation (which matches the case id in any). */
+static const mh_baseline_entry *find_entry(const mh_baseline *b, const char *operation,
+                                           const char *case_id, const char *check)
 {
     if (!b || b->count == 0)
         return NULL;
-    mh_baseline_entry key = {(char *)case_id, (char *)check};
+    mh_baseline_entry key = {operation && *operation ? (char *)operation : NULL, (char *)case_id,
+                             (char *)check};
+    const mh_baseline_entry *e = bsearch(&key, b->entries, b->count, sizeof key, entry_cmp);
+    if (e || !key.operation)
+        return e;
+    key.operation = NULL;
     return bsearch(&key, b->entries, b->count, sizeof key, entry_cmp);
 }
 
@@ -130,8 +146,9 @@ static mh_status check_header(const cJSON *doc, const char *name, mh_error *err)
     return MH_OK;
 }
 
-/* The error of the i-th entry: not {"case": string, "check": string}, or
- * (check non-NULL) a check that is not in the catalogue. */
+/* The error of the i-th entry: not {"case": string, "check": string} with an
+ * optional "operation": string, or (check non-NULL) a check that is not in
+ * the catalogue. */
 static mh_status entry_error(mh_error *err, const char *name, size_t i, const char *check)
 {
     char ptr[64], what[160];
@@ -140,7 +157,9 @@ static mh_status entry_error(mh_error *err, const char *name, size_t i, const ch
         snprintf(what, sizeof what, "\"check\" must name a check of this version, got \"%.64s\"",
                  check);
     else
-        snprintf(what, sizeof what, "each finding must be {\"case\": string, \"check\": string}");
+        snprintf(what, sizeof what,
+                 "each finding must be {\"operation\": string, \"case\": string, \"check\": "
+                 "string} (\"operation\" optional)");
     return shape_error(err, name, ptr, what);
 }
 
@@ -150,12 +169,15 @@ static mh_status read_list(const cJSON *list, const char *name, mh__buf *l, mh_e
     size_t i = 0;
     for (const cJSON *it = list->child; it; it = it->next, i++) {
         const cJSON *c = mh_json_get(it, "case"), *k = mh_json_get(it, "check");
-        if (!cJSON_IsString(c) || !cJSON_IsString(k) || !*c->valuestring || !*k->valuestring)
+        const cJSON *op = mh_json_get(it, "operation");
+        if (!cJSON_IsString(c) || !cJSON_IsString(k) || !*c->valuestring || !*k->valuestring ||
+            (op && (!cJSON_IsString(op) || !*op->valuestring)))
             return entry_error(err, name, i, NULL);
         int id = mh_check_parse(k->valuestring);
         if (id < 0)
             return entry_error(err, name, i, k->valuestring);
-        if (list_add(l, c->valuestring, mh_check_name((mh_check_id)id)) != 0)
+        if (list_add(l, op ? op->valuestring : NULL, c->valuestring,
+                     mh_check_name((mh_check_id)id)) != 0)
             return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     }
     return MH_OK;
@@ -235,7 +257,7 @@ mh_status mh_baseline_from_results(const mh_result *results, size_t n, mh_baseli
         for (size_t k = 0; k < r->finding_count; k++) {
             if (!r->findings[k].check)
                 continue;
-            if (list_add(&l, r->kase->id, r->findings[k].check) != 0) {
+            if (list_add(&l, mh_case_operation(r->kase), r->kase->id, r->findings[k].check) != 0) {
                 list_free(&l);
                 free(b);
                 return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
@@ -260,7 +282,13 @@ mh_status mh_baseline_print(const mh_baseline *b, FILE *f, mh_error *err)
     fprintf(f, "{\n  \"tool\": \"manta-harness\",\n  \"version\": %d,\n  \"findings\": [",
             MH_BASELINE_VERSION);
     for (size_t i = 0; i < b->count; i++) {
-        fputs(i ? ",\n    {\"case\": " : "\n    {\"case\": ", f);
+        fputs(i ? ",\n    {" : "\n    {", f);
+        if (b->entries[i].operation) {
+            fputs("\"operation\": ", f);
+            quoted(f, b->entries[i].operation);
+            fputs(", ", f);
+        }
+        fputs("\"case\": ", f);
         quoted(f, b->entries[i].case_id);
         fputs(", \"check\": ", f);
         quoted(f, b->entries[i].check);
@@ -293,23 +321,34 @@ mh_status mh_baseline_write(const char *path, const mh_result *results, size_t n
 
 /* ---- applying ----------------------------------------------------------------- */
 
-/* 1 when some concluded result of results[0..n) is case_id. Inconclusive
- * cases (rate limited, or never sent because the run was interrupted) prove
- * nothing about their findings. */
-static const mh_result *concluded_case(const mh_result *results, size_t n, const char *case_id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (results[i].kase && results[i].kase->id && strcmp(results[i].kase->id, case_id) == 0)
-            return results[i].outcome == MH_OUTCOME_INCONCLUSIVE ? NULL : &results[i];
-    return NULL;
-}
-
 static int fires(const mh_result *r, const char *check)
 {
     for (size_t k = 0; k < r->finding_count; k++)
         if (r->findings[k].check && strcmp(r->findings[k].check, check) == 0)
             return 1;
     return 0;
+}
+
+/* 1 when e is fixed in results[0..n): a result of e's case (in e's
+ * operation, or in any when e names none) concluded, and none of them fires
+ * e's check. Inconclusive cases (rate limited, or never sent because the run
+ * was interrupted) and skipped ones prove nothing about their findings. */
+static int entry_fixed(const mh_result *results, size_t n, const mh_baseline_entry *e)
+{
+    int concluded = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mh_case *c = results[i].kase;
+        if (!c || !c->id || strcmp(c->id, e->case_id) != 0 ||
+            (e->operation && strcmp(mh_case_operation(c), e->operation) != 0))
+            continue;
+        if (results[i].outcome == MH_OUTCOME_INCONCLUSIVE ||
+            results[i].outcome == MH_OUTCOME_SKIPPED)
+            continue;
+        if (fires(&results[i], e->check))
+            return 0;
+        concluded = 1;
+    }
+    return concluded;
 }
 
 mh_status mh_baseline_apply(const mh_baseline *b, mh_result *results, size_t n,
@@ -320,8 +359,8 @@ mh_status mh_baseline_apply(const mh_baseline *b, mh_result *results, size_t n,
         mh_result *r = &results[i];
         for (size_t k = 0; k < r->finding_count; k++) {
             mh_finding *f = &r->findings[k];
-            f->known =
-                r->kase && r->kase->id && f->check && find_entry(b, r->kase->id, f->check) != NULL;
+            f->known = r->kase && r->kase->id && f->check &&
+                       find_entry(b, mh_case_operation(r->kase), r->kase->id, f->check) != NULL;
             if (f->known) {
                 diff->known_findings++;
             } else {
@@ -333,10 +372,9 @@ mh_status mh_baseline_apply(const mh_baseline *b, mh_result *results, size_t n,
     mh__buf fixed = MH__BUF_INIT;
     for (size_t i = 0; b && i < b->count; i++) {
         const mh_baseline_entry *e = &b->entries[i];
-        const mh_result *r = concluded_case(results, n, e->case_id);
-        if (!r || fires(r, e->check))
+        if (!entry_fixed(results, n, e))
             continue;
-        if (list_add(&fixed, e->case_id, e->check) != 0) {
+        if (list_add(&fixed, e->operation, e->case_id, e->check) != 0) {
             list_free(&fixed);
             memset(diff, 0, sizeof *diff);
             return mh_error_set(err, MH_ERR_NOMEM, "out of memory");

@@ -61,6 +61,7 @@ void mh_case_free(mh_case *c)
     free(c->description);
     free(c->operation);
     free(c->skip_reason);
+    free(c->skip_pointer);
     free(c);
 }
 
@@ -217,12 +218,14 @@ mh_case *mh_case_clone(const mh_case *c)
     k->suite = c->suite;
     k->op = c->op;
     k->body_schema_valid = c->body_schema_valid;
+    k->any_declared_status = c->any_declared_status;
     k->id = dup_or_null(c->id, &failed);
     k->method = dup_or_null(c->method, &failed);
     k->target = dup_or_null(c->target, &failed);
     k->description = dup_or_null(c->description, &failed);
     k->operation = dup_or_null(c->operation, &failed);
     k->skip_reason = dup_or_null(c->skip_reason, &failed);
+    k->skip_pointer = dup_or_null(c->skip_pointer, &failed);
     for (size_t i = 0; i < c->header_count && !failed; i++)
         failed = mh_case_add_header(k, c->headers[i].name, c->headers[i].value) != 0;
     if (!failed && c->body)
@@ -232,4 +235,46 @@ mh_case *mh_case_clone(const mh_case *c)
         return NULL;
     }
     return k;
+}
+
+const char *mh_case_operation(const mh_case *c)
+{
+    if (c && c->operation)
+        return c->operation;
+    return c && c->op && c->op->id ? c->op->id : "";
+}
+
+const char *mh_case_operation_id(const mh_case *c)
+{
+    if (!c || !c->op || !c->op->operation_id || !*c->op->operation_id)
+        return NULL;
+    /* A case reported under another "METHOD /path" (methods) is not the
+     * operation's own, so it does not carry its operationId. */
+    if (c->operation && (!c->op->id || strcmp(c->operation, c->op->id) != 0))
+        return NULL;
+    return c->op->operation_id;
+}
+
+const char *mh_case_operation_key(const mh_case *c)
+{
+    const char *id = mh_case_operation_id(c);
+    return id ? id : mh_case_operation(c);
+}
+
+char *mh_case_skip_pointer(const mh_case *c)
+{
+    if (!c)
+        return NULL;
+    if (c->skip_pointer)
+        return *c->skip_pointer ? strdup(c->skip_pointer) : NULL;
+    const mh_operation *op = c->op;
+    if (!op || !op->skip_reason || !op->skip_pointer || !*op->skip_pointer)
+        return NULL;
+    if (!op->skip_file)
+        return strdup(op->skip_pointer);
+    size_t n = strlen(op->skip_file) + strlen(op->skip_pointer) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s#%s", op->skip_file, op->skip_pointer);
+    return s;
 }

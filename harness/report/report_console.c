@@ -1,9 +1,13 @@
 /* report_console.c — the human summary on the terminal (contract: report.h).
  *
  * Layout: header (tool, spec, target, seed, run id), per-case lines when
- * verbose, a table by suite and one by check, the first max_findings
- * findings each with its curl reproduction, and one final summary line.
- * Quiet prints only that line. Every string from the run is redacted; the
+ * verbose, a table by suite and one by check, one summary line per
+ * operation (KEY) when the run tests more than one operation of the
+ * document, the first max_findings
+ * findings each with its curl reproduction (and its operation when there
+ * are several), the first max_findings skipped cases with their reasons,
+ * and one final summary line. Quiet prints only that line. Skipped counts
+ * appear only when some case was skipped. Every string from the run is redacted; the
  * text is made printable (control bytes shown as '?') so a hostile answer
  * cannot drive the terminal. The progress line of a running run is here
  * too.
@@ -23,6 +27,7 @@ typedef struct {
     FILE *out;
     const mh_run *run;
     int color;
+    int several_ops; /* the run tests more than one operation (several_operations) */
 } con;
 
 static const char *paint(const con *c, const char *code)
@@ -77,12 +82,20 @@ static const char *outcome_color(mh_outcome o)
     }
 }
 
+/* "N cases: N passed, N failed, N warnings, N inconclusive[, N skipped]" */
+static void counts(const con *c, const mh_summary *s)
+{
+    fprintf(c->out, "%zu cases: %zu passed, %s%zu failed%s, %zu warnings, %zu inconclusive",
+            s->cases, s->passed, paint(c, s->failed ? RED : ""), s->failed,
+            paint(c, s->failed ? RESET : ""), s->warnings, s->inconclusive);
+    if (s->skipped)
+        fprintf(c->out, ", %zu skipped", s->skipped);
+}
+
 static void summary_line(const con *c, const mh_summary *s)
 {
-    fprintf(c->out, "%s%zu cases: %zu passed, %s%zu failed%s, %zu warnings, %zu inconclusive",
-            c->run->interrupted ? "INTERRUPTED: " : "", s->cases, s->passed,
-            paint(c, s->failed ? RED : ""), s->failed, paint(c, s->failed ? RESET : ""),
-            s->warnings, s->inconclusive);
+    fputs(c->run->interrupted ? "INTERRUPTED: " : "", c->out);
+    counts(c, s);
     double ms = isfinite(c->run->duration_ms) ? c->run->duration_ms : 0.0;
     if (ms < 10000)
         fprintf(c->out, " in %.0f ms", ms);
@@ -104,6 +117,16 @@ static void header(const con *c)
     fputs("\n\n", c->out);
 }
 
+/* The case id, after its operation when the run has several. */
+static void case_name(const con *c, const mh_case *k)
+{
+    if (c->several_ops) {
+        text(c, mh_case_operation_key(k));
+        fputc(' ', c->out);
+    }
+    text(c, k->id);
+}
+
 static void case_lines(const con *c)
 {
     for (size_t i = 0; i < c->run->result_count; i++) {
@@ -112,12 +135,18 @@ static void case_lines(const con *c)
             continue;
         fprintf(c->out, "  %s%-12s%s ", paint(c, outcome_color(r->outcome)),
                 mh_outcome_name(r->outcome), paint(c, RESET));
-        if (r->exchange.status)
+        if (r->outcome == MH_OUTCOME_SKIPPED)
+            fprintf(c->out, "--- %-11s  ", "not sent");
+        else if (r->exchange.status)
             fprintf(c->out, "%3d %8.1f ms  ", r->exchange.status,
                     isfinite(r->exchange.elapsed_ms) ? r->exchange.elapsed_ms : 0.0);
         else
             fprintf(c->out, "--- %-11s  ", mh_xfer_error_name(r->exchange.error));
-        text(c, r->kase->id);
+        case_name(c, r->kase);
+        if (r->outcome == MH_OUTCOME_SKIPPED) {
+            fputs(": ", c->out);
+            text(c, r->kase->skip_reason);
+        }
         fputc('\n', c->out);
     }
     fputc('\n', c->out);
@@ -125,15 +154,19 @@ static void case_lines(const con *c)
 
 static void tables(const con *c, const mh_summary *s)
 {
-    fprintf(c->out, "  %-10s %7s %7s %7s %8s %12s\n", "suite", "cases", "passed", "failed",
-            "warnings", "inconclusive");
-    for (int su = 0; su < MH_SUITE_COUNT; su++)
-        if (s->suite_cases[su])
-            fprintf(c->out, "  %-10s %7zu %7zu %s%7zu%s %8zu %12zu\n", mh_suite_name((mh_suite)su),
-                    s->suite_cases[su], s->suite_passed[su],
-                    paint(c, s->suite_failed[su] ? RED : ""), s->suite_failed[su],
-                    paint(c, s->suite_failed[su] ? RESET : ""), s->suite_warnings[su],
-                    s->suite_inconclusive[su]);
+    fprintf(c->out, "  %-10s %7s %7s %7s %8s %12s%s\n", "suite", "cases", "passed", "failed",
+            "warnings", "inconclusive", s->skipped ? "  skipped" : "");
+    for (int su = 0; su < MH_SUITE_COUNT; su++) {
+        if (!s->suite_cases[su])
+            continue;
+        fprintf(c->out, "  %-10s %7zu %7zu %s%7zu%s %8zu %12zu", mh_suite_name((mh_suite)su),
+                s->suite_cases[su], s->suite_passed[su], paint(c, s->suite_failed[su] ? RED : ""),
+                s->suite_failed[su], paint(c, s->suite_failed[su] ? RESET : ""),
+                s->suite_warnings[su], s->suite_inconclusive[su]);
+        if (s->skipped)
+            fprintf(c->out, " %8zu", s->suite_skipped[su]);
+        fputc('\n', c->out);
+    }
     if (!s->findings) {
         fputs("\n  no findings\n\n", c->out);
         return;
@@ -168,7 +201,7 @@ static void show_result(const con *c, const mh_result *r, size_t *shown, size_t 
         int err = fd->severity == MH_SEV_ERROR;
         fprintf(c->out, "  %s%s%s ", paint(c, err ? RED : YELLOW), fd->check ? fd->check : "",
                 paint(c, RESET));
-        text(c, r->kase->id);
+        case_name(c, r->kase);
         fputs(": ", c->out);
         if (fd->path && *fd->path) {
             text(c, fd->path);
@@ -222,6 +255,66 @@ static void findings(const con *c, const mh_summary *s, size_t max)
     fputc('\n', c->out);
 }
 
+/* 1 when the run tests more than one operation of the document: cases of
+ * more than one KEY besides the methods suite's (a methods case counts
+ * under the "METHOD /path" it sends, which is no operation of the
+ * document: one operation and its undeclared methods are one operation). */
+static int several_operations(const mh_run *run)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < run->result_count; i++) {
+        const mh_case *k = run->results[i].kase;
+        if (!k || k->suite == MH_SUITE_METHODS)
+            continue;
+        const char *key = mh_case_operation_key(k);
+        if (!first)
+            first = key;
+        else if (strcmp(first, key) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* One line per KEY ("  KEY: N cases: ..."), when the run tests several
+ * operations. */
+static void operation_lines(const con *c, const mh_operation_summary *v, size_t n)
+{
+    if (!c->several_ops)
+        return;
+    fputs("  operations:\n", c->out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("    ", c->out);
+        text(c, v[i].key);
+        fputs(": ", c->out);
+        counts(c, &v[i].summary);
+        fputc('\n', c->out);
+    }
+    fputc('\n', c->out);
+}
+
+/* The first max skipped cases with their reasons. */
+static void skipped_lines(const con *c, const mh_summary *s, size_t max)
+{
+    if (!s->skipped || max == 0)
+        return;
+    fputs("Skipped (not sent):\n", c->out);
+    size_t shown = 0;
+    for (size_t i = 0; i < c->run->result_count && shown < max; i++) {
+        const mh_result *r = &c->run->results[i];
+        if (!r->kase || r->outcome != MH_OUTCOME_SKIPPED)
+            continue;
+        fprintf(c->out, "  %sskipped%s ", paint(c, DIM), paint(c, RESET));
+        case_name(c, r->kase);
+        fputs(": ", c->out);
+        text(c, r->kase->skip_reason);
+        fputc('\n', c->out);
+        shown++;
+    }
+    if (s->skipped > shown)
+        fprintf(c->out, "  ... and %zu more skipped (see the reports)\n", s->skipped - shown);
+    fputc('\n', c->out);
+}
+
 /* With a baseline (baseline.h): new/known/fixed counts, and the fixed
  * entries unless quiet. */
 static void baseline_lines(const con *c, int quiet)
@@ -233,6 +326,10 @@ static void baseline_lines(const con *c, int quiet)
             d->fixed_count);
     for (size_t i = 0; !quiet && i < d->fixed_count; i++) {
         fputs("  fixed: ", c->out);
+        if (d->fixed[i].operation) {
+            text(c, d->fixed[i].operation);
+            fputc(' ', c->out);
+        }
         text(c, d->fixed[i].case_id);
         fputc(' ', c->out);
         text(c, d->fixed[i].check);
@@ -245,16 +342,25 @@ void mh_report_console(const mh_run *run, const mh_console_opts *o, FILE *out)
     static const mh_console_opts defaults = {0, 0, 20, 0};
     if (!o)
         o = &defaults;
-    con c = {out, run, o->color};
+    con c = {out, run, o->color, 0};
     mh_summary s;
     mh_summary_compute(run, &s);
+    mh_operation_summary *ops = NULL;
+    size_t n = 0;
+    mh_error err;
+    if (mh_summary_by_operation(run, &ops, &n, &err) != MH_OK)
+        fputs("(out of memory: no summary per operation)\n", out);
+    c.several_ops = several_operations(run);
     if (!o->quiet) {
         header(&c);
         if (o->verbose)
             case_lines(&c);
         tables(&c, &s);
+        operation_lines(&c, ops, n);
         findings(&c, &s, o->max_findings);
+        skipped_lines(&c, &s, o->max_findings);
     }
+    free(ops);
     summary_line(&c, &s);
     baseline_lines(&c, o->quiet);
     fflush(out);

@@ -2,10 +2,12 @@
  *
  * Inline CSS, inline SVG, no scripts and no external resources, so the file
  * can be attached to a CI run and opened anywhere. Sections: run header,
- * summary (by suite and by check), a stacked bar chart of status codes per
- * suite, a latency histogram, and every case that did not pass with its
- * request, answer, findings and curl command (collapsible <details>). All
- * text is redacted and HTML-escaped.
+ * summary (by suite, by check, and a table of the operations), a stacked
+ * bar chart of status codes per suite, a latency histogram, and one
+ * section per operation (its KEY: operationId, else "METHOD /path") with
+ * its counts and every case of it that did not pass: request, answer,
+ * findings and curl command (collapsible <details>), or for a skipped case
+ * the reason it was not sent. All text is redacted and HTML-escaped.
  */
 #include "manta/report.h"
 #include "report_int.h"
@@ -51,7 +53,8 @@ static const char *css =
     "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}"
     "th{background:#f3f3f3}td.n{text-align:right}"
     ".passed{color:#2e7d32}.failed{color:#c62828;font-weight:bold}.warning{color:#b26a00}"
-    ".inconclusive{color:#666}.banner{background:#fff3cd;border:1px solid #e0c060;padding:.5em}"
+    ".inconclusive{color:#666}.skipped{color:#666;font-style:italic}.banner{background:#fff3cd;"
+    "border:1px solid #e0c060;padding:.5em}"
     "pre{white-space:pre-wrap;word-break:break-all;background:#f7f7f7;padding:.5em;margin:.3em 0;"
     "max-height:30em;overflow:auto}"
     "details summary{cursor:pointer}.cards span{display:inline-block;margin-right:1.5em;"
@@ -79,25 +82,34 @@ static int header(FILE *f, const mh_run *run)
     return rc ? -1 : 0;
 }
 
-static void summary(FILE *f, const mh_summary *s)
+/* The count cards of a summary. */
+static void cards(FILE *f, const mh_summary *s)
 {
     fprintf(f,
-            "<h2>Summary</h2>\n<p class=\"cards\"><span>%zu cases</span>"
+            "<p class=\"cards\"><span>%zu cases</span>"
             "<span class=\"passed\">%zu passed</span><span class=\"failed\">%zu failed</span>"
             "<span class=\"warning\">%zu warnings</span>"
-            "<span class=\"inconclusive\">%zu inconclusive</span></p>\n",
-            s->cases, s->passed, s->failed, s->warnings, s->inconclusive);
+            "<span class=\"inconclusive\">%zu inconclusive</span>"
+            "<span class=\"skipped\">%zu skipped</span></p>\n",
+            s->cases, s->passed, s->failed, s->warnings, s->inconclusive, s->skipped);
+}
+
+static void summary(FILE *f, const mh_summary *s)
+{
+    fputs("<h2>Summary</h2>\n", f);
+    cards(f, s);
     fputs("<table><tr><th>suite</th><th>cases</th><th>passed</th><th>failed</th>"
-          "<th>warnings</th><th>inconclusive</th></tr>\n",
+          "<th>warnings</th><th>inconclusive</th><th>skipped</th></tr>\n",
           f);
     for (int su = 0; su < MH_SUITE_COUNT; su++)
         if (s->suite_cases[su])
             fprintf(f,
                     "<tr><td>%s</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
                     "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
-                    "</tr>\n",
+                    "<td class=\"n\">%zu</td></tr>\n",
                     mh_suite_name((mh_suite)su), s->suite_cases[su], s->suite_passed[su],
-                    s->suite_failed[su], s->suite_warnings[su], s->suite_inconclusive[su]);
+                    s->suite_failed[su], s->suite_warnings[su], s->suite_inconclusive[su],
+                    s->suite_skipped[su]);
     fputs("</table>\n<table><tr><th>check</th><th>severity</th><th>findings</th></tr>\n", f);
     for (int i = 0; i < MH_CHECK_COUNT; i++)
         if (s->by_check[i])
@@ -169,23 +181,29 @@ static void code_label(char *buf, size_t n, int code)
         snprintf(buf, n, "%d", code);
 }
 
+/* Cases of suite su that were sent (skipped ones have no status). */
+static size_t sent(const mh_summary *s, int su)
+{
+    return s->suite_cases[su] - s->suite_skipped[su];
+}
+
 static void status_chart(FILE *f, const mh_run *run, const mh_summary *s)
 {
     code_table t;
     memset(&t, 0, sizeof t);
     for (size_t i = 0; i < run->result_count; i++) {
         const mh_result *r = &run->results[i];
-        if (!r->kase)
+        if (!r->kase || r->outcome == MH_OUTCOME_SKIPPED)
             continue;
         size_t slot = code_slot(&t, r->exchange.status);
         t.count[r->kase->suite % MH_SUITE_COUNT][slot]++;
     }
     size_t slots = t.code[MAX_CODES] == -1 ? MAX_CODES + 1 : t.n, rows = 0, max = 1;
     for (int su = 0; su < MH_SUITE_COUNT; su++)
-        if (s->suite_cases[su]) {
+        if (sent(s, su)) {
             rows++;
-            if (s->suite_cases[su] > max)
-                max = s->suite_cases[su];
+            if (sent(s, su) > max)
+                max = sent(s, su);
         }
     const int label_w = 90, bar_w = 560, row_h = 26;
     int height = (int)rows * row_h + 50;
@@ -196,7 +214,7 @@ static void status_chart(FILE *f, const mh_run *run, const mh_summary *s)
             height);
     int y = 10;
     for (int su = 0; su < MH_SUITE_COUNT; su++) {
-        if (!s->suite_cases[su])
+        if (!sent(s, su))
             continue;
         fprintf(f, "<text x=\"0\" y=\"%d\">%s</text>\n", y + 15, mh_suite_name((mh_suite)su));
         double x = label_w;
@@ -220,7 +238,7 @@ static void status_chart(FILE *f, const mh_run *run, const mh_summary *s)
                         label);
             x += w;
         }
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%zu</text>\n", x + 4, y + 15, s->suite_cases[su]);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%zu</text>\n", x + 4, y + 15, sent(s, su));
         y += row_h;
     }
     /* Legend. */
@@ -345,9 +363,32 @@ static int answer_block(FILE *f, const mh_run *run, const mh_exchange *x)
     return rc ? -1 : 0;
 }
 
+/* A skipped case: its reason (and where its cause is) instead of an
+ * exchange. */
+static int skipped_row(FILE *f, const mh_run *run, const mh_result *r)
+{
+    const mh_case *c = r->kase;
+    fputs("<tr><td>", f);
+    int rc = html_str(f, run, c->id);
+    fprintf(f, "</td><td>%s</td><td class=\"skipped\">skipped</td><td class=\"n\">-</td><td>",
+            mh_suite_name(c->suite));
+    rc |= html_str(f, run, c->skip_reason ? c->skip_reason : "");
+    char *where = mh_case_skip_pointer(c);
+    if (where) {
+        fputs(" (at <code>", f);
+        rc |= html_str(f, run, where);
+        fputs("</code>)", f);
+    }
+    free(where);
+    fputs("</td></tr>\n", f);
+    return rc ? -1 : 0;
+}
+
 static int case_row(FILE *f, const mh_run *run, const mh_result *r)
 {
     const mh_case *c = r->kase;
+    if (r->outcome == MH_OUTCOME_SKIPPED)
+        return skipped_row(f, run, r);
     const char *outcome = mh_outcome_name(r->outcome);
     fputs("<tr><td>", f);
     int rc = html_str(f, run, c->id);
@@ -382,23 +423,66 @@ static int case_row(FILE *f, const mh_run *run, const mh_result *r)
     return rc;
 }
 
-static int failing_cases(FILE *f, const mh_run *run, const mh_summary *s)
+/* One row per operation: its counts, linked to its section. */
+static int operations_table(FILE *f, const mh_run *run, const mh_operation_summary *v, size_t n)
 {
-    size_t n = s->cases - s->passed;
-    fprintf(f, "<h2>Cases that did not pass (%zu)</h2>\n", n);
-    if (!n) {
-        fputs("<p class=\"passed\">Every case passed.</p>\n", f);
-        return 0;
+    fputs("<table class=\"operations\"><tr><th>operation</th><th>cases</th><th>passed</th>"
+          "<th>failed</th><th>warnings</th><th>inconclusive</th><th>skipped</th></tr>\n",
+          f);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const mh_summary *s = &v[i].summary;
+        fprintf(f, "<tr><td><a href=\"#op-%zu\">", i + 1);
+        rc = html_str(f, run, v[i].key);
+        fprintf(f,
+                "</a></td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu"
+                "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
+                "</tr>\n",
+                s->cases, s->passed, s->failed, s->warnings, s->inconclusive, s->skipped);
+    }
+    fputs("</table>\n", f);
+    return rc;
+}
+
+/* The section of operation g (number gi): its name, counts, and the cases
+ * of it that did not pass. */
+static int operation_section(FILE *f, const mh_run *run, const mh_operation_summary *g, size_t gi)
+{
+    fprintf(f, "<section class=\"operation\" id=\"op-%zu\">\n<h3>", gi + 1);
+    int rc = html_str(f, run, g->key);
+    fputs("</h3>\n", f);
+    if (strcmp(g->key, g->operation) != 0) {
+        fputs("<p><code>", f);
+        rc |= html_str(f, run, g->operation);
+        fputs("</code></p>\n", f);
+    }
+    cards(f, &g->summary);
+    if (g->summary.cases == g->summary.passed) {
+        fputs("<p class=\"passed\">Every case passed.</p>\n</section>\n", f);
+        return rc ? -1 : 0;
     }
     fputs("<table class=\"failures\"><tr><th>case</th><th>suite</th><th>outcome</th>"
           "<th>status</th><th>findings</th></tr>\n",
           f);
-    for (size_t i = 0; i < run->result_count; i++) {
-        const mh_result *r = &run->results[i];
-        if (r->kase && r->outcome != MH_OUTCOME_PASSED && case_row(f, run, r) != 0)
-            return -1;
+    for (size_t k = 0; k < g->summary.cases && rc == 0; k++) {
+        const mh_result *r = &run->results[g->cases[k]];
+        if (r->kase && r->outcome != MH_OUTCOME_PASSED)
+            rc = case_row(f, run, r);
     }
-    fputs("</table>\n", f);
+    fputs("</table>\n</section>\n", f);
+    return rc ? -1 : 0;
+}
+
+/* Every case that did not pass, one section per operation. */
+static int failing_cases(FILE *f, const mh_run *run, const mh_summary *s,
+                         const mh_operation_summary *v, size_t n)
+{
+    fprintf(f, "<h2>Cases that did not pass (%zu)</h2>\n", s->cases - s->passed);
+    if (s->cases == s->passed)
+        fputs("<p class=\"passed\">Every case passed.</p>\n", f);
+    for (size_t i = 0; i < n; i++)
+        if (operation_section(f, run, &v[i], i) != 0)
+            return -1;
     return 0;
 }
 
@@ -417,6 +501,10 @@ static void baseline_section(FILE *f, const mh_run *run)
     fputs("<ul>\n", f);
     for (size_t i = 0; i < d->fixed_count; i++) {
         fputs("<li>fixed: ", f);
+        if (d->fixed[i].operation) {
+            mh__report_xml_escape(f, d->fixed[i].operation, strlen(d->fixed[i].operation), 0);
+            fputc(' ', f);
+        }
         mh__report_xml_escape(f, d->fixed[i].case_id, strlen(d->fixed[i].case_id), 0);
         fputc(' ', f);
         mh__report_xml_escape(f, d->fixed[i].check, strlen(d->fixed[i].check), 0);
@@ -429,13 +517,21 @@ mh_status mh_report_html_write(const mh_run *run, FILE *f, mh_error *err)
 {
     mh_summary s;
     mh_summary_compute(run, &s);
-    if (header(f, run) != 0)
-        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    summary(f, &s);
-    baseline_section(f, run);
-    status_chart(f, run, &s);
-    latency_chart(f, run);
-    if (failing_cases(f, run, &s) != 0)
+    mh_operation_summary *ops = NULL;
+    size_t n = 0;
+    int bad = mh_summary_by_operation(run, &ops, &n, err) != MH_OK || header(f, run) != 0;
+    if (!bad) {
+        summary(f, &s);
+        bad = operations_table(f, run, ops, n) != 0;
+    }
+    if (!bad) {
+        baseline_section(f, run);
+        status_chart(f, run, &s);
+        latency_chart(f, run);
+        bad = failing_cases(f, run, &s, ops, n) != 0;
+    }
+    free(ops);
+    if (bad)
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     fputs("</body></html>\n", f);
     if (ferror(f))

@@ -9,18 +9,23 @@
  * Shape (documented keys, plus the extras run_id, interrupted, and in
  * response headers, attempts and error):
  * {"tool":{"name","version"},"spec","base_url","seed","run_id","interrupted",
- *  "summary":{"cases","passed","failed","warnings","inconclusive","duration_ms",
+ *  "summary":{"cases","passed","failed","warnings","inconclusive","skipped","duration_ms",
  *             "by_check":{check:count}
- *             [,"baseline":{"new","known","fixed":[{"case","check"}]}]},
- *  "cases":[{"index","id","suite","operation","outcome",
- *            "request":{"method","url","headers":{},"body"},
+ *             [,"baseline":{"new","known","fixed":[{["operation",]"case","check"}]}],
+ *             "by_operation":{KEY:{the same members, per operation}}},
+ *  "cases":[{"index","id","suite","operation"[,"operation_id"],"outcome"
+ *            [,"skip_reason"[,"skip_pointer"]],
+ *            "request":{"method","url","headers":{},"body"} | null,
  *            "response":{"status","content_type","body","elapsed_ms","headers":{},
- *                        "attempts"[,"error"]},
- *            "findings":[{"check","severity","message","path"[,"known":true]}],
- *            "curl"}]}
+ *                        "attempts"[,"error"]} | null,
+ *            "findings":[{"check","severity","message","path","operation"[,"operation_id"]
+ *                         [,"known":true]}],
+ *            "curl": string | null}]}
  * "index" is the case's position in the full plan (a shard's cases are
  * spread over it); "baseline" and "known" appear only when a baseline was
- * applied (run->baseline).
+ * applied (run->baseline). A skipped case was never sent: request,
+ * response and curl are null and skip_reason says why. KEY is the
+ * operationId, else "METHOD /path" (mh_case_operation_key).
  * Header objects: a name sent twice becomes one key whose values are joined
  * with ", " (RFC 9110 field combination), so the report has no duplicate
  * keys; the curl command keeps them apart.
@@ -247,6 +252,21 @@ static int json_response(FILE *f, const mh_run *run, const mh_exchange *x)
     return 0;
 }
 
+/* ,"operation":"METHOD /path"[,"operation_id":"..."] of case c. -1 on OOM. */
+static int json_operation(FILE *f, const mh_run *run, const mh_case *c)
+{
+    fputc(',', f);
+    json_key(f, "operation");
+    if (json_str(f, run, mh_case_operation(c)) != 0)
+        return -1;
+    const char *op_id = mh_case_operation_id(c);
+    if (!op_id)
+        return 0;
+    fputc(',', f);
+    json_key(f, "operation_id");
+    return json_str(f, run, op_id);
+}
+
 static int json_findings(FILE *f, const mh_run *run, const mh_result *r)
 {
     fputs("\"findings\":[", f);
@@ -264,13 +284,60 @@ static int json_findings(FILE *f, const mh_run *run, const mh_result *r)
             return -1;
         fputc(',', f);
         json_key(f, "path");
-        if (json_str(f, run, fd->path ? fd->path : "") != 0)
+        if (json_str(f, run, fd->path ? fd->path : "") != 0 || json_operation(f, run, r->kase) != 0)
             return -1;
         if (run->baseline && fd->known)
             fputs(",\"known\":true", f);
         fputc('}', f);
     }
     fputc(']', f);
+    return 0;
+}
+
+/* ,"skip_reason":"..."[,"skip_pointer":"..."] of a skipped case. */
+static int json_skip(FILE *f, const mh_run *run, const mh_case *c)
+{
+    fputc(',', f);
+    json_key(f, "skip_reason");
+    if (json_str(f, run, c->skip_reason ? c->skip_reason : "") != 0)
+        return -1;
+    char *where = mh_case_skip_pointer(c);
+    int rc = 0;
+    if (where) {
+        fputc(',', f);
+        json_key(f, "skip_pointer");
+        rc = json_str(f, run, where);
+    }
+    free(where);
+    return rc;
+}
+
+/* "request", "response" and "curl" of a case that was sent (or meant to
+ * be): a skipped case has none of them (null). */
+static int json_exchange(FILE *f, const mh_run *run, const mh_result *r, const mh_case *c)
+{
+    if (r->outcome == MH_OUTCOME_SKIPPED) {
+        fputs("\"request\":null,\"response\":null,", f);
+        if (json_findings(f, run, r) != 0)
+            return -1;
+        fputs(",\"curl\":null", f);
+        return 0;
+    }
+    if (json_request(f, run, c) != 0)
+        return -1;
+    fputc(',', f);
+    if (json_response(f, run, &r->exchange) != 0)
+        return -1;
+    fputc(',', f);
+    if (json_findings(f, run, r) != 0)
+        return -1;
+    fputc(',', f);
+    json_key(f, "curl");
+    char *curl = r->kase ? mh_report_curl_command(run, r) : strdup("");
+    if (!curl)
+        return -1;
+    json_lit(f, curl); /* already redacted */
+    free(curl);
     return 0;
 }
 
@@ -287,43 +354,42 @@ static int json_case(FILE *f, const mh_run *run, const mh_result *r)
     fputc(',', f);
     json_key(f, "suite");
     json_lit(f, mh_suite_name(c->suite));
-    fputc(',', f);
-    json_key(f, "operation");
-    if (json_str(f, run, c->op && c->op->id ? c->op->id : "") != 0)
+    if (json_operation(f, run, r->kase) != 0)
         return -1;
     fputc(',', f);
     json_key(f, "outcome");
     json_lit(f, mh_outcome_name(r->outcome));
-    fputc(',', f);
-    if (json_request(f, run, c) != 0)
+    if (r->outcome == MH_OUTCOME_SKIPPED && json_skip(f, run, c) != 0)
         return -1;
     fputc(',', f);
-    if (json_response(f, run, &r->exchange) != 0)
+    if (json_exchange(f, run, r, c) != 0)
         return -1;
-    fputc(',', f);
-    if (json_findings(f, run, r) != 0)
-        return -1;
-    fputc(',', f);
-    json_key(f, "curl");
-    char *curl = r->kase ? mh_report_curl_command(run, r) : strdup("");
-    if (!curl)
-        return -1;
-    json_lit(f, curl); /* already redacted */
-    free(curl);
     fputc('}', f);
     return 0;
 }
 
-/* ,"baseline":{"new":n,"known":n,"fixed":[{"case","check"}]} when a
- * baseline was applied (baseline.h). */
-static void json_baseline(FILE *f, const mh_baseline_diff *d)
+/* ,"baseline":{"new":n,"known":n,"fixed":[{"operation","case","check"}]}
+ * when a baseline was applied (baseline.h): the run's counts (g NULL) or
+ * those of operation g. */
+static void json_baseline(FILE *f, const mh_run *run, const mh_operation_summary *g)
 {
+    const mh_baseline_diff *d = run->baseline;
     if (!d)
         return;
-    fprintf(f, ",\"baseline\":{\"new\":%zu,\"known\":%zu,\"fixed\":[", d->new_findings,
-            d->known_findings);
+    size_t nw = g ? g->summary.findings - g->summary.known : d->new_findings;
+    size_t known = g ? g->summary.known : d->known_findings;
+    fprintf(f, ",\"baseline\":{\"new\":%zu,\"known\":%zu,\"fixed\":[", nw, known);
+    int first = 1;
     for (size_t i = 0; i < d->fixed_count; i++) {
-        fputs(i ? ",{" : "{", f);
+        if (g && !mh_summary_fixed_in(run, g, &d->fixed[i]))
+            continue;
+        fputs(first ? "{" : ",{", f);
+        first = 0;
+        if (d->fixed[i].operation) {
+            json_key(f, "operation");
+            json_lit(f, d->fixed[i].operation);
+            fputc(',', f);
+        }
         json_key(f, "case");
         json_lit(f, d->fixed[i].case_id);
         fputc(',', f);
@@ -334,26 +400,62 @@ static void json_baseline(FILE *f, const mh_baseline_diff *d)
     fputs("]}", f);
 }
 
-static void json_summary(FILE *f, const mh_run *run)
+/* The members of a summary object (the run's, or operation g's when g is
+ * not NULL), without the braces. duration_ms is the run's wall time, or
+ * the time operation g's exchanges took, added up. */
+static void json_counts(FILE *f, const mh_run *run, const mh_summary *s,
+                        const mh_operation_summary *g)
 {
-    mh_summary s;
-    mh_summary_compute(run, &s);
     fprintf(f,
-            "\"summary\":{\"cases\":%zu,\"passed\":%zu,\"failed\":%zu,\"warnings\":%zu,"
-            "\"inconclusive\":%zu,\"duration_ms\":",
-            s.cases, s.passed, s.failed, s.warnings, s.inconclusive);
-    json_ms(f, run->duration_ms);
+            "\"cases\":%zu,\"passed\":%zu,\"failed\":%zu,\"warnings\":%zu,"
+            "\"inconclusive\":%zu,\"skipped\":%zu,\"duration_ms\":",
+            s->cases, s->passed, s->failed, s->warnings, s->inconclusive, s->skipped);
+    json_ms(f, g ? s->elapsed_ms : run->duration_ms);
     fputs(",\"by_check\":{", f);
     int first = 1;
     for (int i = 0; i < MH_CHECK_COUNT; i++) {
-        if (!s.by_check[i])
+        if (!s->by_check[i])
             continue;
-        fprintf(f, "%s\"%s\":%zu", first ? "" : ",", mh_check_name((mh_check_id)i), s.by_check[i]);
+        fprintf(f, "%s\"%s\":%zu", first ? "" : ",", mh_check_name((mh_check_id)i), s->by_check[i]);
         first = 0;
     }
     fputc('}', f);
-    json_baseline(f, run->baseline);
+    json_baseline(f, run, g);
+}
+
+/* ,"by_operation":{KEY:{...}} in plan order. -1 on OOM. */
+static int json_by_operation(FILE *f, const mh_run *run)
+{
+    mh_operation_summary *v = NULL;
+    size_t n = 0;
+    mh_error err;
+    if (mh_summary_by_operation(run, &v, &n, &err) != MH_OK)
+        return -1;
+    fputs(",\"by_operation\":{", f);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (i)
+            fputc(',', f);
+        rc = json_str(f, run, v[i].key);
+        fputs(":{", f);
+        json_counts(f, run, &v[i].summary, &v[i]);
+        fputc('}', f);
+    }
     fputc('}', f);
+    free(v);
+    return rc;
+}
+
+static int json_summary(FILE *f, const mh_run *run)
+{
+    mh_summary s;
+    mh_summary_compute(run, &s);
+    fputs("\"summary\":{", f);
+    json_counts(f, run, &s, NULL);
+    if (json_by_operation(f, run) != 0)
+        return -1;
+    fputc('}', f);
+    return 0;
 }
 
 static int json_header(FILE *f, const mh_run *run)
@@ -375,8 +477,7 @@ static int json_header(FILE *f, const mh_run *run)
     if (json_str(f, run, run->run_id) != 0)
         return -1;
     fprintf(f, ",\"interrupted\":%s,\n", run->interrupted ? "true" : "false");
-    json_summary(f, run);
-    return 0;
+    return json_summary(f, run);
 }
 
 mh_status mh_report_json_write(const mh_run *run, FILE *f, mh_error *err)

@@ -1,12 +1,15 @@
 /* report_junit.c — JUnit XML for CI (contract: report.h).
  *
- * <testsuites> holds one <testsuite> per suite that has cases, in suite
- * order; each case is a <testcase classname="manta-harness.<suite>"
- * name="<case id>">. Failed cases carry one <failure> (message = the first
- * finding, text = every finding and the curl command), inconclusive cases a
- * <skipped/>, warning-only cases their findings in <system-out> (a warning
- * does not fail CI). Properties give seed, base_url, spec, run_id and
- * interrupted. All text is redacted and escaped (report.h), so the document
+ * <testsuites> holds one <testsuite> per operation (name = its KEY: the
+ * operationId, else "METHOD /path"), in the order the operations first
+ * appear in the plan; each case is a <testcase
+ * classname="manta-harness.<suite>" name="<case id>">. Failed cases carry
+ * one <failure> (message = the first finding, text = every finding and the
+ * curl command), inconclusive cases a <skipped/> saying so, skipped cases a
+ * <skipped message="<skip reason>"/>, warning-only cases their findings in
+ * <system-out> (a warning does not fail CI). Properties give seed,
+ * base_url, spec, run_id, interrupted, and the operation ("METHOD /path")
+ * and its operationId when declared. All text is redacted and escaped (report.h), so the document
  * is well-formed XML 1.0 that Jenkins, GitLab and GitHub parsers accept.
  */
 #include "manta/report.h"
@@ -58,15 +61,17 @@ static int baseline_properties(FILE *f, const mh_run *run)
         property(f, run, "baseline_fixed", n[2]) != 0)
         return -1;
     for (size_t i = 0; i < d->fixed_count; i++) {
-        char entry[600];
-        snprintf(entry, sizeof entry, "%s %s", d->fixed[i].case_id, d->fixed[i].check);
+        char entry[900];
+        snprintf(entry, sizeof entry, "%s%s%s %s",
+                 d->fixed[i].operation ? d->fixed[i].operation : "",
+                 d->fixed[i].operation ? " " : "", d->fixed[i].case_id, d->fixed[i].check);
         if (property(f, run, "baseline_fixed_entry", entry) != 0)
             return -1;
     }
     return 0;
 }
 
-static int properties(FILE *f, const mh_run *run)
+static int properties(FILE *f, const mh_run *run, const mh_operation_summary *g)
 {
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, run->seed);
@@ -74,7 +79,9 @@ static int properties(FILE *f, const mh_run *run)
     if (property(f, run, "seed", seed) != 0 || property(f, run, "base_url", run->base_url) != 0 ||
         property(f, run, "spec", run->spec_path) != 0 ||
         property(f, run, "run_id", run->run_id) != 0 ||
-        property(f, run, "interrupted", run->interrupted ? "true" : "false") != 0)
+        property(f, run, "interrupted", run->interrupted ? "true" : "false") != 0 ||
+        property(f, run, "operation", g->operation) != 0 ||
+        (strcmp(g->key, g->operation) != 0 && property(f, run, "operation_id", g->key) != 0))
         return -1;
     if (baseline_properties(f, run) != 0)
         return -1;
@@ -147,7 +154,11 @@ static int testcase(FILE *f, const mh_run *run, const mh_result *r)
     int rc = 0;
     if (r->outcome == MH_OUTCOME_FAILED)
         rc = failure(f, run, r);
-    else if (r->outcome == MH_OUTCOME_INCONCLUSIVE)
+    else if (r->outcome == MH_OUTCOME_SKIPPED) {
+        fputs("      <skipped message=\"", f);
+        rc = xml_str(f, run, c->skip_reason ? c->skip_reason : "skipped", 1);
+        fputs("\"/>\n", f);
+    } else if (r->outcome == MH_OUTCOME_INCONCLUSIVE)
         fprintf(f,
                 "      <skipped message=\"inconclusive: still rate-limited after %d "
                 "attempts\"/>\n",
@@ -163,22 +174,23 @@ static int testcase(FILE *f, const mh_run *run, const mh_result *r)
     return rc;
 }
 
-static int testsuite(FILE *f, const mh_run *run, const mh_summary *s, mh_suite su)
+/* The <testsuite> of operation g: its cases in plan order. */
+static int testsuite(FILE *f, const mh_run *run, const mh_operation_summary *g)
 {
-    double ms = 0;
-    for (size_t i = 0; i < run->result_count; i++)
-        if (run->results[i].kase && run->results[i].kase->suite == su)
-            ms += seconds(run->results[i].exchange.elapsed_ms);
-    fprintf(f,
-            "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
-            "skipped=\"%zu\" time=\"%.3f\">\n",
-            mh_suite_name(su), s->suite_cases[su], s->suite_failed[su], s->suite_inconclusive[su],
-            ms);
-    if (properties(f, run) != 0)
+    const mh_summary *s = &g->summary;
+    fputs("  <testsuite name=\"", f);
+    if (xml_str(f, run, g->key, 1) != 0)
         return -1;
-    for (size_t i = 0; i < run->result_count; i++) {
-        const mh_result *r = &run->results[i];
-        if (r->kase && r->kase->suite == su && testcase(f, run, r) != 0)
+    /* Inconclusive and skipped cases are both <skipped/>. */
+    fprintf(f,
+            "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+            "time=\"%.3f\">\n",
+            s->cases, s->failed, s->inconclusive + s->skipped, seconds(s->elapsed_ms));
+    if (properties(f, run, g) != 0)
+        return -1;
+    for (size_t k = 0; k < s->cases; k++) {
+        const mh_result *r = &run->results[g->cases[k]];
+        if (r->kase && testcase(f, run, r) != 0)
             return -1;
     }
     fputs("  </testsuite>\n", f);
@@ -189,14 +201,21 @@ mh_status mh_report_junit_write(const mh_run *run, FILE *f, mh_error *err)
 {
     mh_summary s;
     mh_summary_compute(run, &s);
+    mh_operation_summary *ops = NULL;
+    size_t n = 0;
+    if (mh_summary_by_operation(run, &ops, &n, err) != MH_OK)
+        return MH_ERR_NOMEM;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
     fprintf(f,
             "<testsuites name=\"manta-harness\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
             "skipped=\"%zu\" time=\"%.3f\">\n",
-            s.cases, s.failed, s.inconclusive, seconds(run->duration_ms));
-    for (int su = 0; su < MH_SUITE_COUNT; su++)
-        if (s.suite_cases[su] && testsuite(f, run, &s, (mh_suite)su) != 0)
-            return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+            s.cases, s.failed, s.inconclusive + s.skipped, seconds(run->duration_ms));
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++)
+        bad = testsuite(f, run, &ops[i]) != 0;
+    free(ops);
+    if (bad)
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     fputs("</testsuites>\n", f);
     if (ferror(f))
         return mh_error_set(err, MH_ERR_IO, "write error");

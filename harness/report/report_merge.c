@@ -94,6 +94,12 @@ static const char *scalar_text(const cJSON *n)
     return n ? "?" : "";
 }
 
+static const char *str_of(const cJSON *obj, const char *key)
+{
+    const cJSON *n = mh_json_get(obj, key);
+    return cJSON_IsString(n) ? n->valuestring : NULL;
+}
+
 static mh_status agree(const cJSON *const *docs, const char *const *names, size_t n, mh_error *err)
 {
     static const char *const what[][2] = {
@@ -166,25 +172,42 @@ static int add_count(cJSON *obj, const char *key, size_t v)
     return cJSON_AddNumberToObject(obj, key, (double)v) ? 0 : -1;
 }
 
-static int summary_counts(cJSON *s, const case_ref *v, size_t k)
+/* The case objects one summary counts. */
+typedef struct {
+    const cJSON **v;
+    size_t n;
+} case_set;
+
+/* The key a case counts under in by_operation: its "operation_id", else
+ * its "operation" (report.h: mh_case_operation_key). */
+static const char *case_key(const cJSON *c)
 {
-    static const char *const outcomes[] = {"passed", "failed", "warnings", "inconclusive"};
-    size_t by_outcome[4] = {0};
-    for (size_t i = 0; i < k; i++) {
-        const cJSON *o = mh_json_get(v[i].node, "outcome");
-        for (int j = 0; j < 4; j++)
-            if (cJSON_IsString(o) && strcmp(o->valuestring, mh_outcome_name((mh_outcome)j)) == 0)
-                by_outcome[j]++;
+    const char *id = str_of(c, "operation_id");
+    if (id && *id)
+        return id;
+    return str_of(c, "operation") ? str_of(c, "operation") : "";
+}
+
+static int summary_counts(cJSON *s, const case_set *cs)
+{
+    static const char *const keys[] = {"passed", "failed", "warnings", "inconclusive", "skipped"};
+    static const mh_outcome outcome[] = {MH_OUTCOME_PASSED, MH_OUTCOME_FAILED, MH_OUTCOME_WARNING,
+                                         MH_OUTCOME_INCONCLUSIVE, MH_OUTCOME_SKIPPED};
+    size_t by_outcome[5] = {0};
+    for (size_t i = 0; i < cs->n; i++) {
+        const char *o = str_of(cs->v[i], "outcome");
+        for (int j = 0; j < 5; j++)
+            by_outcome[j] += o && strcmp(o, mh_outcome_name(outcome[j])) == 0;
     }
-    if (add_count(s, "cases", k))
+    if (add_count(s, "cases", cs->n))
         return -1;
-    for (int j = 0; j < 4; j++)
-        if (add_count(s, outcomes[j], by_outcome[j]))
+    for (int j = 0; j < 5; j++)
+        if (add_count(s, keys[j], by_outcome[j]))
             return -1;
     return 0;
 }
 
-static int summary_by_check(cJSON *s, const case_ref *v, size_t k)
+static int summary_by_check(cJSON *s, const case_set *cs)
 {
     cJSON *bc = cJSON_AddObjectToObject(s, "by_check");
     if (!bc)
@@ -192,8 +215,8 @@ static int summary_by_check(cJSON *s, const case_ref *v, size_t k)
     for (int j = 0; j < MH_CHECK_COUNT; j++) {
         const char *name = mh_check_name((mh_check_id)j);
         size_t count = 0;
-        for (size_t i = 0; i < k; i++) {
-            const cJSON *fs = mh_json_get(v[i].node, "findings");
+        for (size_t i = 0; i < cs->n; i++) {
+            const cJSON *fs = mh_json_get(cs->v[i], "findings");
             for (const cJSON *f = cJSON_IsArray(fs) ? fs->child : NULL; f; f = f->next) {
                 const cJSON *c = mh_json_get(f, "check");
                 count += cJSON_IsString(c) && strcmp(c->valuestring, name) == 0;
@@ -205,14 +228,22 @@ static int summary_by_check(cJSON *s, const case_ref *v, size_t k)
     return 0;
 }
 
+/* Orders fixed entries by operation (none first), case, then check, as
+ * baseline files are. */
 static int fixed_cmp(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    int c = strcmp(scalar_text(mh_json_get(x, "case")), scalar_text(mh_json_get(y, "case")));
-    return c ? c
-             : strcmp(scalar_text(mh_json_get(x, "check")), scalar_text(mh_json_get(y, "check")));
+    static const char *const keys[] = {"operation", "case", "check"};
+    for (int i = 0; i < 3; i++) {
+        const cJSON *p = mh_json_get(x, keys[i]), *q = mh_json_get(y, keys[i]);
+        if (!p != !q)
+            return p ? 1 : -1;
+        int c = strcmp(scalar_text(p), scalar_text(q));
+        if (c)
+            return c;
+    }
+    return 0;
 }
-
 /* The shards' baseline sections added up; nothing when none has one. */
 static int summary_baseline(cJSON *s, const cJSON *const *docs, size_t n)
 {
@@ -243,14 +274,20 @@ static int summary_baseline(cJSON *s, const cJSON *const *docs, size_t n)
             fixed[k++] = e;
     }
     qsort(fixed, k, sizeof *fixed, fixed_cmp);
+    /* An entry without an operation matches its case id in every operation,
+     * so two shards may both list it: once is enough. */
+    size_t unique = 0;
+    for (size_t i = 0; i < k; i++)
+        if (unique == 0 || fixed_cmp(&fixed[unique - 1], &fixed[i]) != 0)
+            fixed[unique++] = fixed[i];
     cJSON *arr = cJSON_AddArrayToObject(b, "fixed");
-    for (size_t i = 0; arr && i < k; i++) {
+    for (size_t i = 0; arr && i < unique; i++) {
         cJSON *d = mh_json_duplicate(fixed[i]);
         if (!d)
             break;
         cJSON_AddItemToArray(arr, d);
     }
-    int rc = arr && cJSON_GetArraySize(arr) == (int)k ? 0 : -1;
+    int rc = arr && cJSON_GetArraySize(arr) == (int)unique ? 0 : -1;
     free(fixed);
     return rc;
 }
@@ -267,19 +304,151 @@ static cJSON *max_duration(const cJSON *const *docs, size_t n)
     return best ? mh_json_duplicate(best) : cJSON_CreateNumber(0);
 }
 
+/* 1 when the fixed entry e belongs to the operation of the cases cs (key
+ * key, "METHOD /path" operation): e names that operation, or names none
+ * and one of cs has e's case id (report.h: mh_summary_fixed_in). */
+static int fixed_in(const cJSON *e, const case_set *cs, const char *operation)
+{
+    const char *op = str_of(e, "operation");
+    if (op)
+        return strcmp(op, operation) == 0;
+    const char *id = scalar_text(mh_json_get(e, "case"));
+    for (size_t i = 0; i < cs->n; i++)
+        if (strcmp(scalar_text(mh_json_get(cs->v[i], "id")), id) == 0)
+            return 1;
+    return 0;
+}
+
+/* The baseline section of one operation: new and known from its findings'
+ * "known" flags, fixed the entries of the run's (merged) list that are its. */
+static int operation_baseline(cJSON *s, const case_set *cs, const cJSON *run_fixed)
+{
+    size_t nw = 0, known = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        const cJSON *fs = mh_json_get(cs->v[i], "findings");
+        for (const cJSON *f = cJSON_IsArray(fs) ? fs->child : NULL; f; f = f->next) {
+            int k = cJSON_IsTrue(mh_json_get(f, "known"));
+            known += k;
+            nw += !k;
+        }
+    }
+    cJSON *b = cJSON_AddObjectToObject(s, "baseline");
+    cJSON *arr = b && !add_count(b, "new", nw) && !add_count(b, "known", known)
+                     ? cJSON_AddArrayToObject(b, "fixed")
+                     : NULL;
+    if (!arr)
+        return -1;
+    const char *operation = cs->n ? str_of(cs->v[0], "operation") : NULL;
+    for (const cJSON *e = run_fixed ? run_fixed->child : NULL; e; e = e->next) {
+        if (!fixed_in(e, cs, operation ? operation : ""))
+            continue;
+        cJSON *d = mh_json_duplicate(e);
+        if (!d)
+            return -1;
+        cJSON_AddItemToArray(arr, d);
+    }
+    return 0;
+}
+
+/* The time the exchanges of cs took, added up (the live writer's
+ * by_operation duration_ms). */
+static double elapsed_sum(const case_set *cs)
+{
+    double ms = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        double e =
+            cJSON_GetNumberValue(mh_json_get(mh_json_get(cs->v[i], "response"), "elapsed_ms"));
+        if (isfinite(e) && e > 0)
+            ms += e;
+    }
+    return ms;
+}
+
+/* A number of milliseconds written as the report writer writes it: three
+ * decimals at most, trailing zeros dropped (kept as the node's literal). */
+static cJSON *ms_number(double ms)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.3f", isfinite(ms) ? ms : 0.0);
+    char *e = buf + strlen(buf) - 1;
+    while (*e == '0')
+        *e-- = '\0';
+    if (*e == '.')
+        *e = '\0';
+    cJSON *n = cJSON_CreateNumber(strtod(buf, NULL));
+    if (n && !(n->valuestring = strdup(buf))) {
+        cJSON_Delete(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* One member of by_operation: the summary fields over the cases cs. */
+static cJSON *operation_summary(const case_set *cs, const cJSON *run_baseline)
+{
+    cJSON *s = cJSON_CreateObject();
+    int bad = !s || summary_counts(s, cs);
+    cJSON *ms = bad ? NULL : ms_number(elapsed_sum(cs));
+    if (ms)
+        cJSON_AddItemToObject(s, "duration_ms", ms);
+    bad = bad || !ms || summary_by_check(s, cs);
+    if (!bad && run_baseline)
+        bad = operation_baseline(s, cs, mh_json_get(run_baseline, "fixed"));
+    if (bad) {
+        cJSON_Delete(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* "by_operation": the cases grouped by key, in the order the keys first
+ * appear in all (plan order). */
+static int summary_by_operation(cJSON *s, const case_set *all)
+{
+    cJSON *bo = cJSON_AddObjectToObject(s, "by_operation");
+    const cJSON **members = malloc((all->n ? all->n : 1) * sizeof *members);
+    unsigned char *done = calloc(all->n ? all->n : 1, 1);
+    int bad = !bo || !members || !done;
+    for (size_t i = 0; !bad && i < all->n; i++) {
+        if (done[i])
+            continue;
+        const char *key = case_key(all->v[i]);
+        case_set cs = {members, 0};
+        for (size_t j = i; j < all->n; j++)
+            if (!done[j] && strcmp(case_key(all->v[j]), key) == 0) {
+                done[j] = 1;
+                members[cs.n++] = all->v[j];
+            }
+        cJSON *o = operation_summary(&cs, mh_json_get(s, "baseline"));
+        bad = !o;
+        if (o)
+            cJSON_AddItemToObject(bo, key, o);
+    }
+    free(members);
+    free(done);
+    return bad ? -1 : 0;
+}
+
 static cJSON *merged_summary(const cJSON *const *docs, size_t n, const case_ref *v, size_t k)
 {
     cJSON *s = cJSON_CreateObject();
-    if (!s || summary_counts(s, v, k))
+    case_set all = {malloc((k ? k : 1) * sizeof *all.v), k};
+    if (!s || !all.v)
+        goto fail;
+    for (size_t i = 0; i < k; i++)
+        all.v[i] = v[i].node;
+    if (summary_counts(s, &all))
         goto fail;
     cJSON *d = max_duration(docs, n);
     if (!d)
         goto fail;
     cJSON_AddItemToObject(s, "duration_ms", d);
-    if (summary_by_check(s, v, k) || summary_baseline(s, docs, n))
+    if (summary_by_check(s, &all) || summary_baseline(s, docs, n) || summary_by_operation(s, &all))
         goto fail;
+    free(all.v);
     return s;
 fail:
+    free(all.v);
     cJSON_Delete(s);
     return NULL;
 }
@@ -473,12 +642,6 @@ static char *decode(const char *s, int swap, size_t *len)
     return buf;
 }
 
-static const char *str_of(const cJSON *obj, const char *key)
-{
-    const cJSON *n = mh_json_get(obj, key);
-    return cJSON_IsString(n) ? n->valuestring : NULL;
-}
-
 /* Keeps s in the model; returns it (NULL when s is NULL). -1 via *bad. */
 static const char *keep(mh_report_model *m, char *s, int *bad)
 {
@@ -557,6 +720,10 @@ static mh_status build_case(mh_report_model *m, const cJSON *j, mh_case **out)
     const char *body = str_of(req, "body");
     if (body && *body && !(c->body = decode(body, 1, &c->body_len)))
         return MH_ERR_NOMEM;
+    const char *reason = str_of(j, "skip_reason"), *where = str_of(j, "skip_pointer");
+    if ((reason && !(c->skip_reason = decode(reason, 0, NULL))) ||
+        (where && !(c->skip_pointer = decode(where, 0, NULL))))
+        return MH_ERR_NOMEM;
     if (!c->id || !c->method || !c->target)
         return MH_ERR_NOMEM;
     return add_headers(mh_json_get(req, "headers"), &c->headers, &c->header_count, 1);
@@ -619,13 +786,15 @@ static mh_status build_findings(mh_report_model *m, const cJSON *j, mh_result *r
 
 static mh_outcome outcome_of(const char *s)
 {
-    for (int o = 0; s && o <= MH_OUTCOME_INCONCLUSIVE; o++)
+    for (int o = 0; s && o <= MH_OUTCOME_SKIPPED; o++)
         if (strcmp(s, mh_outcome_name((mh_outcome)o)) == 0)
             return (mh_outcome)o;
     return MH_OUTCOME_INCONCLUSIVE;
 }
 
-/* One mh_operation per distinct "operation" string of the cases. */
+/* One mh_operation per distinct "operation" string of the cases, with the
+ * "operation_id" its cases carry (a methods case, reported under a
+ * "METHOD /path" of its own, gets an operation of its own without one). */
 static mh_status build_ops(mh_report_model *m, const cJSON *cases)
 {
     size_t n = (size_t)cJSON_GetArraySize(cases);
@@ -634,11 +803,15 @@ static mh_status build_ops(mh_report_model *m, const cJSON *cases)
         return MH_ERR_NOMEM;
     int bad = 0;
     for (const cJSON *c = cases->child; c && !bad; c = c->next) {
-        const char *id = str_of(c, "operation");
-        if (!id || !*id || find_op(m, id))
+        const char *id = str_of(c, "operation"), *op_id = str_of(c, "operation_id");
+        mh_operation *op = (mh_operation *)find_op(m, id);
+        if (op && !op->operation_id && op_id && *op_id)
+            op->operation_id = keep_str(m, op_id, &bad);
+        if (!id || !*id || op)
             continue;
-        mh_operation *op = &m->ops[m->op_count++];
+        op = &m->ops[m->op_count++];
         op->id = keep_str(m, id, &bad);
+        op->operation_id = op_id && *op_id ? keep_str(m, op_id, &bad) : NULL;
         const char *sp = strchr(id, ' ');
         op->method = sp ? keep(m, strndup(id, (size_t)(sp - id)), &bad) : op->id;
         op->path = sp ? sp + 1 : "";
@@ -662,6 +835,9 @@ static mh_status build_baseline(mh_report_model *m, const cJSON *doc)
         return MH_ERR_NOMEM;
     for (const cJSON *e = cJSON_IsArray(fixed) ? fixed->child : NULL; e; e = e->next) {
         mh_baseline_entry *x = &d->fixed[d->fixed_count++];
+        const char *op = str_of(e, "operation");
+        if (op && !(x->operation = strdup(op)))
+            return MH_ERR_NOMEM;
         x->case_id = strdup(scalar_text(mh_json_get(e, "case")));
         x->check = strdup(scalar_text(mh_json_get(e, "check")));
         if (!x->case_id || !x->check)

@@ -8,9 +8,12 @@
  * (relative to the current directory when it lies under it, which is what
  * GitHub needs to map alerts onto the repository) and region.startLine the
  * line of the operation's path key. partialFingerprints are built from the
- * case id and the check (and the JSON pointer when there is one), never from
- * messages or timings, so the same finding keeps its identity across runs.
- * With a baseline applied, baselineState says "new" or "unchanged".
+ * case's operation ("METHOD /path"), its id and the check (and the JSON
+ * pointer when there is one), never from messages or timings, so the same
+ * finding keeps its identity across runs; case ids are unique only within
+ * their operation, hence the operation. With a baseline applied,
+ * baselineState says "new" or "unchanged". Skipped cases (never sent) have
+ * no findings and so no results.
  *
  * Built as a cJSON tree (SARIF documents hold no bodies, so they stay small);
  * every string is redacted and made valid UTF-8 before it goes in.
@@ -236,7 +239,7 @@ static cJSON *location_object(const char *uri, int relative, int line)
     return loc;
 }
 
-/* "case <id>: <message> (at <pointer>)" */
+/* "<check>: <METHOD /path> case <id>: <message> (at <pointer>)" */
 static char *message_text(const mh_result *r, const mh_finding *f)
 {
     char *buf = NULL;
@@ -244,7 +247,7 @@ static char *message_text(const mh_result *r, const mh_finding *f)
     FILE *m = open_memstream(&buf, &len);
     if (!m)
         return NULL;
-    fprintf(m, "%s: case %s: %s", f->check ? f->check : "finding",
+    fprintf(m, "%s: %s case %s: %s", f->check ? f->check : "finding", mh_case_operation(r->kase),
             r->kase && r->kase->id ? r->kase->id : "?", f->message ? f->message : "");
     if (f->path && *f->path)
         fprintf(m, " (at %s)", f->path);
@@ -255,7 +258,8 @@ static char *message_text(const mh_result *r, const mh_finding *f)
     return buf;
 }
 
-/* "case|check[|pointer]": stable across runs. Caller frees; NULL on OOM. */
+/* "METHOD /path|case|check[|pointer]": stable across runs. Caller frees;
+ * NULL on OOM. */
 static char *fingerprint(const mh_result *r, const mh_finding *f)
 {
     char *key = NULL;
@@ -263,7 +267,8 @@ static char *fingerprint(const mh_result *r, const mh_finding *f)
     FILE *m = open_memstream(&key, &kl);
     if (!m)
         return NULL;
-    fprintf(m, "%s|%s", r->kase && r->kase->id ? r->kase->id : "", f->check ? f->check : "");
+    fprintf(m, "%s|%s|%s", mh_case_operation(r->kase), r->kase && r->kase->id ? r->kase->id : "",
+            f->check ? f->check : "");
     if (f->path && *f->path)
         fprintf(m, "|%s", f->path);
     if (fclose(m) != 0) {
@@ -287,7 +292,7 @@ static cJSON *result_object(const mh_run *run, const rule_list *l, const mh_resu
               add_text(run, msg, "text", text) ||
               !(locs = cJSON_AddArrayToObject(res, "locations")) ||
               !(fp = cJSON_AddObjectToObject(res, "partialFingerprints")) ||
-              add_text(run, fp, "mantaHarnessFinding/v1", key);
+              add_text(run, fp, "mantaHarnessFinding/v2", key);
     if (!bad && run->baseline)
         bad = add_str(res, "baselineState", f->known ? "unchanged" : "new");
     cJSON *loc = bad ? NULL : location_object(uri, relative, line);
@@ -318,6 +323,8 @@ static cJSON *sarif_document(const mh_run *run, const rule_list *l)
     }
     for (size_t i = 0; !bad && i < run->result_count; i++) {
         const mh_result *r = &run->results[i];
+        if (r->outcome == MH_OUTCOME_SKIPPED)
+            continue; /* never sent: nothing was found */
         for (size_t k = 0; !bad && k < r->finding_count; k++) {
             cJSON *res = result_object(run, l, r, &r->findings[k], uri, relative);
             bad = !res;

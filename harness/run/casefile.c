@@ -26,6 +26,9 @@ static cJSON *case_json(const mh_case *k, const mh_redactor *red)
     char *target = mh_redact(red, k->target, strlen(k->target));
     cJSON_AddStringToObject(c, "id", k->id);
     cJSON_AddStringToObject(c, "suite", mh_suite_name(k->suite));
+    /* Only a case reported under another "METHOD /path" than its operation's. */
+    if (k->operation && (!k->op || strcmp(k->operation, k->op->id) != 0))
+        cJSON_AddStringToObject(c, "operation", k->operation);
     cJSON_AddStringToObject(c, "method", k->method);
     cJSON_AddStringToObject(c, "target", target ? target : "");
     free(target);
@@ -87,7 +90,10 @@ mh_status mh_casefile_write(const char *path, const mh_result *r, const mh_redac
     cJSON_AddStringToObject(doc, "kind", "case");
     cJSON_AddNumberToObject(doc, "version", 1);
     cJSON_AddStringToObject(doc, "spec", spec_path ? spec_path : "");
-    cJSON_AddStringToObject(doc, "operation", r->kase->op ? r->kase->op->id : "");
+    const mh_operation *op = r->kase->op;
+    cJSON_AddStringToObject(doc, "operation", op ? op->id : mh_case_operation(r->kase));
+    if (op && op->operation_id && *op->operation_id)
+        cJSON_AddStringToObject(doc, "operation_id", op->operation_id);
     cJSON_AddStringToObject(doc, "base_url", base_url ? base_url : "");
     char seedbuf[32];
     snprintf(seedbuf, sizeof seedbuf, "%llu", (unsigned long long)seed);
@@ -179,6 +185,13 @@ static mh_status load_case(const cJSON *c, mh_casefile *out, mh_error *err)
     int s = mh_suite_parse(suite);
     k->suite = s < 0 ? MH_SUITE_FUZZ : (mh_suite)s;
     k->body_schema_valid = cJSON_IsTrue(mh_json_get(c, "body_schema_valid"));
+    const char *label = get_string(c, "operation");
+    if (label && !is_field_text(label)) {
+        mh_error_at_pointer(err, "/case/operation");
+        return mh_error_set(err, MH_ERR_SPEC, "operation must be \"METHOD /path\" text");
+    }
+    if (label && !(k->operation = strdup(label)))
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     if (load_headers(k, hs)) {
         mh_error_at_pointer(err, "/case/headers");
         return mh_error_set(err, MH_ERR_SPEC,
@@ -224,6 +237,8 @@ mh_status mh_casefile_load(const char *path, mh_casefile *out, mh_error *err)
                           "and case)");
     } else {
         out->operation = strdup(op);
+        const char *op_id = get_string(doc, "operation_id");
+        out->operation_id = op_id && *op_id ? strdup(op_id) : NULL;
         out->spec = strdup(get_string(doc, "spec") ? get_string(doc, "spec") : "");
         out->base_url = strdup(get_string(doc, "base_url") ? get_string(doc, "base_url") : "");
         const cJSON *seed = mh_json_get(doc, "seed");
@@ -244,6 +259,7 @@ void mh_casefile_free(mh_casefile *f)
         return;
     free(f->spec);
     free(f->operation);
+    free(f->operation_id);
     free(f->base_url);
     mh_case_free(f->kase);
     memset(f, 0, sizeof *f);

@@ -1,5 +1,6 @@
 /* fuzz.c — the network fuzzing loop: mutate, send in batches, check, dedup. */
 #include "manta/fuzz.h"
+#include "manta/json_strict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ typedef struct {
     mh__buf findings;   /* grows out->findings, which owns the memory (mh_fuzz_out_free) */
     size_t connect_failures;
     volatile sig_atomic_t *stop; /* the caller's flag, or a local one */
+    char *keep; /* the body secret as it stands in a JSON body: never cut (owned) */
 } fuzz_ctx;
 
 static size_t sig_count(const fuzz_ctx *ctx)
@@ -114,18 +116,34 @@ static int done_yet(const fuzz_ctx *ctx, size_t iterations, double t0)
     return o->duration_s > 0 && mono_ms() - t0 >= o->duration_s * 1e3;
 }
 
-/* Mutation bases: the plan's cases that use the operation's own method
- * (405s of the methods suite say nothing new) and whose bodies are small
- * enough to mutate quickly. Moves nothing; returns the count. */
-static size_t pick_pool(const mh_plan *plan, const mh_operation *op, const mh_case **pool)
+/* Mutation bases: the plan's cases, of every operation, that use their
+ * operation's own method (405s of the methods suite say nothing new), are
+ * sent (not skipped) and whose bodies are small enough to mutate quickly.
+ * Moves nothing; returns the count. */
+static size_t pick_pool(const mh_plan *plan, const mh_case **pool)
 {
     size_t n = 0;
     for (size_t i = 0; i < plan->count; i++) {
         const mh_case *c = plan->cases[i];
-        if (strcmp(c->method, op->method) == 0 && c->body_len <= MH_FUZZ_MAX_BASE_BODY)
+        if (!c->skip_reason && strcmp(c->method, c->op->method) == 0 &&
+            c->body_len <= MH_FUZZ_MAX_BASE_BODY)
             pool[n++] = c;
     }
     return n;
+}
+
+/* secret as it stands inside a JSON string (escaped, without the quotes);
+ * NULL for none or on OOM (then nothing is protected: the redactor still
+ * catches every whole occurrence). Caller frees. */
+static char *body_form(const char *secret)
+{
+    char *q = secret && *secret ? mh_json_quote(secret) : NULL;
+    if (q) {
+        size_t n = strlen(q);
+        memmove(q, q + 1, n - 2);
+        q[n - 2] = '\0';
+    }
+    return q;
 }
 
 /* Fills the batch with mutations of random pool cases; returns how many. */
@@ -136,7 +154,7 @@ static size_t fill_batch(fuzz_ctx *ctx, mh_prng *rng, const mh_case **pool, size
     for (; n < want; n++) {
         const mh_case *base = pool[mh_prng_below(rng, pool_n)];
         const char *op;
-        if (mh_fuzz_mutate(rng, base, first + n, &ctx->batch[n], &op))
+        if (mh_fuzz_mutate(rng, base, first + n, ctx->keep, &ctx->batch[n], &op))
             break;
     }
     return n;
@@ -190,6 +208,7 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
                     .findings = MH__BUF_INIT,
                     .stop = o->stop ? o->stop : &local_stop};
     ctx.checks.secrets = out->redactor;
+    ctx.keep = body_form(o->gen.secret);
     size_t slots = (size_t)(o->transport.concurrency > 0 ? o->transport.concurrency : 4);
     ctx.batch = calloc(slots * BATCH_PER_SLOT, sizeof *ctx.batch);
     if (!out->redactor || !ctx.batch || plan.count == 0)
@@ -198,7 +217,7 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
     else
         st = mh_transport_new(&o->transport, &t, err);
     const mh_case **pool = st == MH_OK ? malloc(plan.count * sizeof *pool) : NULL;
-    size_t pool_n = pool ? pick_pool(&plan, o->gen.op, pool) : 0;
+    size_t pool_n = pool ? pick_pool(&plan, pool) : 0;
     if (st == MH_OK && pool_n == 0)
         st = mh_error_set(err, MH_ERR_SPEC, "no %s case to mutate", o->gen.op->method);
     if (st == MH_OK)
@@ -210,6 +229,7 @@ mh_status mh_fuzz_run(const mh_fuzz_opts *o, mh_fuzz_out *out, mh_error *err)
         free(((char **)ctx.signatures.p)[i]);
     mh__buf_free(&ctx.signatures);
     free(ctx.batch);
+    free(ctx.keep);
     mh_plan_free(&plan);
     if (st != MH_OK)
         mh_fuzz_out_free(out);

@@ -140,8 +140,35 @@ static int mutate_json(mh_prng *rng, mh_case *c, const char **op)
     return rc;
 }
 
-/* Byte-level havoc on the raw body: flips, inserts, deletes, truncation. */
-static int mutate_bytes(mh_prng *rng, mh_case *c, const char **op)
+/* 1 when the bytes [at, at + n) of b[0..len) (n == 0: a cut or insertion
+ * point at at) break an occurrence of keep. */
+static int cuts(const char *b, size_t len, const char *keep, size_t at, size_t n)
+{
+    size_t k = keep ? strlen(keep) : 0;
+    for (size_t s = 0; k && s + k <= len; s++) {
+        if (memcmp(b + s, keep, k) != 0)
+            continue;
+        if (n ? (at < s + k && s < at + n) : (s < at && at < s + k))
+            return 1;
+    }
+    return 0;
+}
+
+/* A position in [0, len) (n > 0: a range start) whose mutation leaves every
+ * occurrence of keep whole; len when none is found in 16 draws. */
+static size_t safe_at(mh_prng *rng, const char *b, size_t len, const char *keep, size_t n)
+{
+    for (int i = 0; i < 16 && len; i++) {
+        size_t at = (size_t)mh_prng_below(rng, len);
+        if (!cuts(b, len, keep, at, n))
+            return at;
+    }
+    return len;
+}
+
+/* Byte-level havoc on the raw body: flips, inserts, deletes, truncation,
+ * never inside keep (see mh_fuzz_mutate). */
+static int mutate_bytes(mh_prng *rng, mh_case *c, const char *keep, const char **op)
 {
     size_t len = c->body ? c->body_len : 0;
     char *b = malloc(len + 64);
@@ -150,21 +177,28 @@ static int mutate_bytes(mh_prng *rng, mh_case *c, const char **op)
     if (len)
         memcpy(b, c->body, len);
     unsigned kind = (unsigned)mh_prng_below(rng, 4);
-    size_t at = len ? (size_t)mh_prng_below(rng, len) : 0;
-    if (kind == 0 && len) {
+    size_t at = safe_at(rng, b, len, keep, kind == 0 ? 1 : 0);
+    if (kind == 0 && at < len) {
         *op = "byte-flip";
-        for (unsigned i = 0; i < 1 + mh_prng_below(rng, 4); i++)
-            b[mh_prng_below(rng, len)] ^= (char)(1u << mh_prng_below(rng, 8));
-    } else if (kind == 1) {
+        for (unsigned i = 0; i < 1 + mh_prng_below(rng, 4); i++) {
+            size_t p = safe_at(rng, b, len, keep, 1);
+            if (p < len)
+                b[p] ^= (char)(1u << mh_prng_below(rng, 8));
+        }
+    } else if (kind == 1 || kind == 0) {
         *op = "byte-insert";
         size_t n = 1 + (size_t)mh_prng_below(rng, 32);
         memmove(b + at + n, b + at, len - at);
         for (size_t i = 0; i < n; i++)
             b[at + i] = (char)mh_prng_below(rng, 256);
         len += n;
-    } else if (kind == 2 && len) {
+    } else if (kind == 2 && at < len) {
         *op = "byte-delete";
         size_t n = 1 + (size_t)mh_prng_below(rng, len - at);
+        while (n > 1 && cuts(b, len, keep, at, n))
+            n /= 2;
+        if (cuts(b, len, keep, at, n))
+            n = 0;
         memmove(b + at, b + at + n, len - at - n);
         len -= n;
     } else {
@@ -252,8 +286,8 @@ static int judge_body(const mh_case *c)
     return n == 0;
 }
 
-int mh_fuzz_mutate(mh_prng *rng, const mh_case *base, size_t iteration, mh_case **out,
-                   const char **op)
+int mh_fuzz_mutate(mh_prng *rng, const mh_case *base, size_t iteration, const char *keep,
+                   mh_case **out, const char **op)
 {
     mh_case *c = mh_case_clone(base);
     if (!c || freshen_names(c, iteration)) {
@@ -273,7 +307,7 @@ int mh_fuzz_mutate(mh_prng *rng, const mh_case *base, size_t iteration, mh_case 
     else
         rc = mutate_query(rng, c, op);
     if (rc != 0)
-        rc = mutate_bytes(rng, c, op);
+        rc = mutate_bytes(rng, c, keep, op);
     c->suite = MH_SUITE_FUZZ;
     c->body_schema_valid = judge_body(c);
     char id[160];

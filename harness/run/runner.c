@@ -48,6 +48,7 @@ typedef struct {
     size_t plan_total; /* plan indexes seen so far (for sharding) */
     size_t done, failed, expected;
     size_t connect_failures;
+    size_t *sent; /* send_chunk: each sent case's offset from first (skipped ones are not sent) */
     volatile sig_atomic_t *stop; /* the caller's flag, or a local one */
 } run_ctx;
 
@@ -65,8 +66,13 @@ typedef struct {
 static void on_done(void *vctx, size_t index, mh_exchange *x)
 {
     run_ctx *ctx = vctx;
-    size_t at = ctx->first + index;
+    size_t at = ctx->first + (ctx->sent ? ctx->sent[index] : index);
     mh_result *r = &ctx->out->results[at];
+    if (r->kase->skip_reason) {
+        /* Skipped cases are never judged (take_chunk settled them). */
+        mh_exchange_clear(x);
+        return;
+    }
     r->exchange = *x;
     memset(x, 0, sizeof *x);
     /* The transport's buffer grew in steps; results live until the reports
@@ -116,6 +122,11 @@ static mh_status take_chunk(run_ctx *ctx, mh_plan *plan)
     for (size_t i = 0; i < plan->count; i++, ctx->plan_total++) {
         if (!mh_runner_in_shard(ctx->plan_total, o->shard_k, o->shard_n))
             continue;
+        /* A case with a skip reason is not sent: it is concluded as skipped. */
+        if (plan->cases[i]->skip_reason) {
+            out->results[out->count].outcome = MH_OUTCOME_SKIPPED;
+            c[out->count - ctx->first] = 1;
+        }
         out->results[out->count++].kase = plan->cases[i];
         plan->cases[i] = NULL;
     }
@@ -128,14 +139,29 @@ static mh_status take_chunk(run_ctx *ctx, mh_plan *plan)
 static mh_status send_chunk(run_ctx *ctx, mh_transport *t, mh_error *err)
 {
     mh_runner_out *out = ctx->out;
-    size_t n = out->count - ctx->first;
+    size_t n = out->count - ctx->first, k = 0;
     mh_case **cases = malloc((n ? n : 1) * sizeof *cases);
-    if (!cases)
+    ctx->sent = malloc((n ? n : 1) * sizeof *ctx->sent);
+    if (!cases || !ctx->sent) {
+        free(cases);
+        free(ctx->sent);
+        ctx->sent = NULL;
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        cases[i] = out->results[ctx->first + i].kase;
-    mh_status st = mh_transport_run(t, cases, n, on_done, ctx, ctx->stop, err);
+    }
+    /* A skipped case is never sent; it counts as done for the progress. */
+    for (size_t i = 0; i < n; i++) {
+        mh_case *c = out->results[ctx->first + i].kase;
+        if (c->skip_reason) {
+            ctx->done++;
+            continue;
+        }
+        ctx->sent[k] = i;
+        cases[k++] = c;
+    }
+    mh_status st = k ? mh_transport_run(t, cases, k, on_done, ctx, ctx->stop, err) : MH_OK;
     free(cases);
+    free(ctx->sent);
+    ctx->sent = NULL;
     return st;
 }
 
@@ -195,6 +221,18 @@ static mh_status run_chunk(run_ctx *ctx, mh_transport *t, const mh_gen_opts *g, 
     mh_status st = mh_gen_plan(g, &plan, err);
     if (st != MH_OK)
         return st;
+    size_t sendable = 0;
+    for (size_t i = 0; i < plan.count; i++)
+        sendable += !plan.cases[i]->skip_reason;
+    if (!sendable && !ctx->expected) {
+        /* Nothing would be sent: a plan of skipped cases tests nothing. */
+        st = mh_error_set(err, MH_ERR_USAGE,
+                          "nothing to send: every case of the plan is skipped "
+                          "(%s %s: %s)",
+                          plan.cases[0]->op->id, plan.cases[0]->id, plan.cases[0]->skip_reason);
+        mh_plan_free(&plan);
+        return st;
+    }
     if (!ctx->expected)
         ctx->expected = expected_cases(ctx->opts, plan.count, trim);
     if (add_tokens(ctx->opts, ctx->out, &plan) != MH_OK || take_chunk(ctx, &plan) != MH_OK)

@@ -567,9 +567,13 @@ START_TEST(run_seed_printed_in_console_and_report)
              "987654321", "--report", flag, NULL);
     cli_result r = run_cli(&a, 60);
     ck_assert_int_eq(r.status, 0);
-    char *nl = strchr(r.out, '\n');
+    /* The version line comes once, first, and the header block under it
+     * (up to the first blank line) names the seed. */
+    ck_assert_msg(strncmp(r.out, "manta-harness ", 14) == 0, "first line: %s", r.out);
+    ck_assert_msg(!strstr(r.out + 1, "\nmanta-harness "), "the version line twice: %s", r.out);
+    char *nl = strstr(r.out, "\n\n");
     ck_assert_ptr_nonnull(nl);
-    *nl = '\0'; /* the header: the first line */
+    *nl = '\0';
     ck_assert_msg(strstr(r.out, "987654321") != NULL, "header: %s", r.out);
     cJSON *rep = tu_report_load(rp);
     ck_assert_double_eq(tu_report_get(rep, "seed")->valuedouble, 987654321);
@@ -585,7 +589,7 @@ START_TEST(run_seed_printed_in_console_and_report)
     rep = tu_report_load(rp);
     char seed[32];
     snprintf(seed, sizeof seed, "%.0f", tu_report_get(rep, "seed")->valuedouble);
-    nl = strchr(r.out, '\n');
+    nl = strstr(r.out, "\n\n");
     ck_assert_ptr_nonnull(nl);
     *nl = '\0';
     ck_assert_msg(strstr(r.out, seed) != NULL, "seed %s not in header: %s", seed, r.out);

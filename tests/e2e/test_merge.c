@@ -1,7 +1,9 @@
 /* test_merge.c — merge-reports: shard JSON reports written by
  * mh_report_json_write from hand-built runs merge into the unsharded run's
- * report (timings aside); JUnit re-emitted from the merged data equals the
- * unsharded JUnit; mismatched or duplicated shards are refused (exit 2). */
+ * report (timings aside), over several operations (summary.by_operation
+ * re-summed, a case id shared by two operations, a methods case, a skipped
+ * case); JUnit re-emitted from the merged data equals the unsharded JUnit;
+ * mismatched or duplicated shards are refused (exit 2). */
 #include "testutil.h"
 #include "tu_tmp.h"
 
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "manta/baseline.h"
 #include "manta/json_strict.h"
 #include "manta/model.h"
 #include "manta/redact.h"
@@ -18,10 +21,12 @@
 #define TOKEN "eyJhbGciOiJIUzI1NiJ9.eyJib3RJZCI6Im0ifQ.merge-token-sig"
 #define SECRET "merge-s3cret"
 
-enum { N = 7, SHARDS = 3 };
+enum { N = 10, SHARDS = 3 };
 
 static const mh_operation op = {
     .method = "POST", .path = "/openapi/personalTag", .id = "POST /openapi/personalTag"};
+static const mh_operation op_pet = {
+    .method = "GET", .path = "/pets/{id}", .id = "GET /pets/{id}", .operation_id = "getPet"};
 static mh_result rs[N];
 static mh_redactor *red;
 static tu_tmp tmp;
@@ -83,6 +88,19 @@ static void setup(void)
     mk(5, "valid/cjk", MH_SUITE_VALID, MH_OUTCOME_INCONCLUSIVE, 429, "{\"name\":\"\xe4\xb8\xad\"}");
     mk(6, "boundary/long", MH_SUITE_BOUNDARY, MH_OUTCOME_FAILED, 0, "{\"name\":\"xxxxxxxx\"}");
     mh_result_add_finding(&rs[6], MH_CHECK_TRANSPORT_ERROR, "", "timeout");
+    /* A second operation: the same case id as case 0, a methods case
+     * reported under the method it sends, a skipped case. */
+    mk(7, "valid/ascii", MH_SUITE_VALID, MH_OUTCOME_FAILED, 500, NULL);
+    rs[7].kase->op = &op_pet;
+    mh_result_add_finding(&rs[7], MH_CHECK_NOT_A_SERVER_ERROR, "", "got 500");
+    mk(8, "methods/delete", MH_SUITE_METHODS, MH_OUTCOME_WARNING, 200, NULL);
+    rs[8].kase->op = &op_pet;
+    rs[8].kase->operation = strdup("DELETE /pets/{id}");
+    mh_result_add_finding(&rs[8], MH_CHECK_UNSUPPORTED_METHOD, "", "DELETE got 200");
+    mk(9, "valid/needs-key", MH_SUITE_VALID, MH_OUTCOME_SKIPPED, 0, NULL);
+    rs[9].kase->op = &op_pet;
+    rs[9].kase->skip_reason = strdup("no credentials configured for scheme 'apiKey'");
+    mh_exchange_clear(&rs[9].exchange);
 }
 
 static void teardown(void)
@@ -115,6 +133,9 @@ static void write_report(const mh_run *run, mh_report_format fmt, const char *na
     ck_assert_int_eq(mh_report_write(run, &t, &err), MH_OK);
 }
 
+/* When set, every shard applies this baseline to its own results. */
+static const mh_baseline *gate;
+
 /* Shard k of SHARDS: the results (shallow copies) case i % SHARDS + 1 == k
  * owns, reported as the runner would with shard_k/shard_n set. */
 static void write_shard(unsigned k, uint64_t seed, double ms, char *path, size_t n)
@@ -130,9 +151,16 @@ static void write_shard(unsigned k, uint64_t seed, double ms, char *path, size_t
     run.shard_k = k;
     run.shard_n = SHARDS;
     run.duration_ms = ms;
+    mh_baseline_diff d = {0};
+    mh_error err;
+    if (gate) {
+        ck_assert_int_eq(mh_baseline_apply(gate, part, m, &d, &err), MH_OK);
+        run.baseline = &d;
+    }
     char name[32];
     snprintf(name, sizeof name, "shard-%u.json", k);
     write_report(&run, MH_REPORT_JSON, name, path, n);
+    mh_baseline_diff_clear(&d);
 }
 
 static cJSON *load(const char *path)
@@ -194,6 +222,62 @@ START_TEST(merge_shards_equal_unsharded_report)
 }
 END_TEST
 
+/* With a baseline over several operations (an entry naming its operation,
+ * one of a file written before operations were recorded that matches a case
+ * id in two operations): the merged summary, by_operation's baseline
+ * sections included, equals the unsharded run's. */
+START_TEST(merge_baseline_by_operation_equal_unsharded)
+{
+    static const char text[] =
+        "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+        "{\"operation\":\"POST /openapi/personalTag\",\"case\":\"malformed/name-missing\","
+        "\"check\":\"negative_data_rejection\"},"
+        "{\"operation\":\"GET /pets/{id}\",\"case\":\"valid/ascii\","
+        "\"check\":\"status_code_conformance\"},"
+        "{\"case\":\"valid/ascii\",\"check\":\"ignored_auth\"}]}";
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_parse(text, sizeof text - 1, "b", &b, &err), MH_OK);
+    mh_baseline_diff d;
+    ck_assert_int_eq(mh_baseline_apply(b, rs, N, &d, &err), MH_OK);
+    ck_assert_uint_eq(d.fixed_count, 2);
+    char full[256], sp[SHARDS][256];
+    mh_run run = full_run(11);
+    run.baseline = &d;
+    write_report(&run, MH_REPORT_JSON, "full.json", full, sizeof full);
+    gate = b;
+    for (unsigned k = 1; k <= SHARDS; k++)
+        write_shard(k, 11, 5, sp[k - 1], sizeof sp[0]);
+    gate = NULL;
+    cJSON *docs[SHARDS];
+    const char *names[SHARDS];
+    for (int k = 0; k < SHARDS; k++) {
+        docs[k] = load(sp[k]);
+        names[k] = sp[k];
+    }
+    cJSON *merged = NULL;
+    ck_assert_int_eq(
+        mh_report_merge((const cJSON *const *)docs, names, SHARDS, &merged, NULL, &err), MH_OK);
+    cJSON *want = load(full);
+    drop_timings(merged);
+    drop_timings(want);
+    const cJSON *ms = mh_json_get(merged, "summary"), *ws = mh_json_get(want, "summary");
+    if (!cJSON_Compare(ms, ws, 1)) {
+        char *ta = cJSON_PrintUnformatted(ms), *tb = cJSON_PrintUnformatted(ws);
+        ck_abort_msg("merged summary differs:\n%s\n---\n%s", ta, tb);
+    }
+    const cJSON *pet =
+        mh_json_get(mh_json_get(mh_json_get(ms, "by_operation"), "getPet"), "baseline");
+    ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(pet, "fixed")), 2);
+    cJSON_Delete(want);
+    cJSON_Delete(merged);
+    for (int k = 0; k < SHARDS; k++)
+        cJSON_Delete(docs[k]);
+    mh_baseline_diff_clear(&d);
+    mh_baseline_free(b);
+}
+END_TEST
+
 /* Strips time="..." attributes (timings) from XML text in place. */
 static void strip_times(char *s)
 {
@@ -220,7 +304,7 @@ START_TEST(merge_cli_reemits_junit_and_html)
     char *so = NULL, *se = NULL;
     /* Failed cases in the merged run: exit 1, like the run itself. */
     ck_assert_int_eq(tu_run_cli(argv, NULL, &so, &se, 60), 1);
-    ck_assert_msg(strstr(so, "7 cases") != NULL, "stdout: %s", so);
+    ck_assert_msg(strstr(so, "10 cases") && strstr(so, ", 1 skipped (seed 7)"), "stdout: %s", so);
     free(so);
     free(se);
     char *a = tu_read_file(junit, NULL), *b = tu_read_file(full_junit, NULL);
@@ -235,6 +319,8 @@ START_TEST(merge_cli_reemits_junit_and_html)
     char *h = tu_read_file(html, NULL);
     ck_assert_ptr_nonnull(h);
     ck_assert_ptr_nonnull(strstr(h, "malformed/name-missing"));
+    ck_assert_ptr_nonnull(strstr(h, "<h3>getPet</h3>"));
+    ck_assert_ptr_nonnull(strstr(h, "no credentials configured for scheme 'apiKey'"));
     ck_assert_ptr_null(strstr(h, SECRET));
     free(h);
 }
@@ -299,10 +385,10 @@ START_TEST(merge_missing_shard_counted)
     mh_error err;
     ck_assert_int_eq(mh_report_merge((const cJSON *const *)docs, names, 2, &merged, &missing, &err),
                      MH_OK);
-    /* Indexes 0..6 minus shard 2's (1 and 4); the largest present is 6. */
-    ck_assert_uint_eq(missing, 2);
-    ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(merged, "cases")), 5);
-    ck_assert_int_eq(mh_json_get(mh_json_get(merged, "summary"), "cases")->valueint, 5);
+    /* Indexes 0..9 minus shard 2's (1, 4 and 7); the largest present is 9. */
+    ck_assert_uint_eq(missing, 3);
+    ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(merged, "cases")), 7);
+    ck_assert_int_eq(mh_json_get(mh_json_get(merged, "summary"), "cases")->valueint, 7);
     cJSON_Delete(merged);
     cJSON_Delete(docs[0]);
     cJSON_Delete(docs[1]);
@@ -328,16 +414,68 @@ START_TEST(merge_model_rebuilds_results)
         ck_assert_int_eq(r->exchange.status, rs[i].exchange.status);
         ck_assert_int_eq(r->exchange.error, rs[i].exchange.error);
         ck_assert_uint_eq(r->finding_count, rs[i].finding_count);
-        ck_assert_str_eq(r->kase->op->id, "POST /openapi/personalTag");
-        ck_assert_str_eq(r->kase->target, rs[i].kase->target);
+        ck_assert_str_eq(mh_case_operation(r->kase), mh_case_operation(rs[i].kase));
+        ck_assert_str_eq(mh_case_operation_key(r->kase), mh_case_operation_key(rs[i].kase));
+        if (r->outcome != MH_OUTCOME_SKIPPED)
+            ck_assert_str_eq(r->kase->target, rs[i].kase->target);
         ck_assert_uint_eq(m->plan_index[i], i);
     }
+    ck_assert_str_eq(m->results[9].kase->skip_reason, rs[9].kase->skip_reason);
     /* \u0000 in a body comes back as a NUL byte. */
     const mh_case *nul = m->results[2].kase;
     ck_assert_uint_eq(nul->body_len, 14);
     ck_assert_int_eq(memcmp(nul->body, "{\"name\":\"a\0b\"}", 14), 0);
     mh_report_model_free(m);
     cJSON_Delete(doc);
+}
+END_TEST
+
+/* The merged summary of shards holding several operations: skipped counted,
+ * by_operation re-summed from the cases, in plan order. */
+START_TEST(merge_several_operations_resummed)
+{
+    char sp[SHARDS][256];
+    for (unsigned k = 1; k <= SHARDS; k++)
+        write_shard(k, 9, 5, sp[k - 1], sizeof sp[0]);
+    cJSON *docs[SHARDS];
+    const char *names[SHARDS];
+    for (int k = 0; k < SHARDS; k++) {
+        docs[k] = load(sp[k]);
+        names[k] = sp[k];
+        /* Each shard alone has a by_operation of its own cases. */
+        ck_assert_ptr_nonnull(mh_json_get(mh_json_get(docs[k], "summary"), "by_operation"));
+    }
+    cJSON *merged = NULL;
+    mh_error err;
+    ck_assert_int_eq(
+        mh_report_merge((const cJSON *const *)docs, names, SHARDS, &merged, NULL, &err), MH_OK);
+    const cJSON *s = mh_json_get(merged, "summary");
+    ck_assert_int_eq(mh_json_get(s, "skipped")->valueint, 1);
+    ck_assert_int_eq(mh_json_get(s, "inconclusive")->valueint, 1);
+    const cJSON *bo = mh_json_get(s, "by_operation");
+    static const char *const keys[] = {"POST /openapi/personalTag", "getPet", "DELETE /pets/{id}"};
+    static const int cases[] = {7, 2, 1}, failed[] = {3, 1, 0}, skipped[] = {0, 1, 0};
+    int k = 0;
+    for (const cJSON *o = bo->child; o; o = o->next, k++) {
+        ck_assert_int_lt(k, 3);
+        ck_assert_str_eq(o->string, keys[k]);
+        ck_assert_int_eq(mh_json_get(o, "cases")->valueint, cases[k]);
+        ck_assert_int_eq(mh_json_get(o, "failed")->valueint, failed[k]);
+        ck_assert_int_eq(mh_json_get(o, "skipped")->valueint, skipped[k]);
+    }
+    ck_assert_int_eq(k, 3);
+    ck_assert_int_eq(
+        mh_json_get(mh_json_get(mh_json_get(bo, "getPet"), "by_check"), "not_a_server_error")
+            ->valueint,
+        1);
+    /* The skipped case is carried over as it was: reason, no request. */
+    const cJSON *c9 = cJSON_GetArrayItem(mh_json_get(merged, "cases"), 9);
+    ck_assert_str_eq(mh_json_get(c9, "skip_reason")->valuestring,
+                     "no credentials configured for scheme 'apiKey'");
+    ck_assert(cJSON_IsNull(mh_json_get(c9, "request")));
+    cJSON_Delete(merged);
+    for (int i = 0; i < SHARDS; i++)
+        cJSON_Delete(docs[i]);
 }
 END_TEST
 
@@ -352,6 +490,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, merge_cli_refuses_shard_twice_and_bad_json);
     tcase_add_test(tc, merge_missing_shard_counted);
     tcase_add_test(tc, merge_model_rebuilds_results);
+    tcase_add_test(tc, merge_several_operations_resummed);
+    tcase_add_test(tc, merge_baseline_by_operation_equal_unsharded);
     suite_add_tcase(s, tc);
     return s;
 }

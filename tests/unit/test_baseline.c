@@ -342,6 +342,155 @@ START_TEST(baseline_json_report_has_section_and_known_flags)
 }
 END_TEST
 
+/* ---- several operations: a case is its operation and its id ----------------- */
+
+static const mh_operation op_a = {.method = "GET", .path = "/a", .id = "GET /a"};
+static const mh_operation op_b = {
+    .method = "GET", .path = "/b", .id = "GET /b", .operation_id = "getB"};
+
+/* Results over two operations sharing the case id "valid/x": A's and B's
+ * both fail status_code_conformance, B's valid/y passes, A's valid/z was
+ * skipped. */
+static void two_ops(mh_result rs[4])
+{
+    mk_result(&rs[0], "valid/x", MH_OUTCOME_FAILED);
+    rs[0].kase->op = &op_a;
+    add(&rs[0], MH_CHECK_STATUS_CODE_CONFORMANCE, "");
+    mk_result(&rs[1], "valid/x", MH_OUTCOME_FAILED);
+    rs[1].kase->op = &op_b;
+    add(&rs[1], MH_CHECK_STATUS_CODE_CONFORMANCE, "");
+    mk_result(&rs[2], "valid/y", MH_OUTCOME_PASSED);
+    rs[2].kase->op = &op_b;
+    mk_result(&rs[3], "valid/z", MH_OUTCOME_SKIPPED);
+    rs[3].kase->op = &op_a;
+    rs[3].kase->skip_reason = strdup("no credentials");
+}
+
+START_TEST(baseline_two_operations_share_case_id)
+{
+    mh_result rs[4];
+    two_ops(rs);
+    char path[256];
+    in_tmp(path, sizeof path, "ops.json");
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_write(path, rs, 4, &err), MH_OK);
+    char *text = tu_read_file(path, NULL);
+    ck_assert_str_eq(text, "{\n"
+                           "  \"tool\": \"manta-harness\",\n"
+                           "  \"version\": 1,\n"
+                           "  \"findings\": [\n"
+                           "    {\"operation\": \"GET /a\", \"case\": \"valid/x\", \"check\": "
+                           "\"status_code_conformance\"},\n"
+                           "    {\"operation\": \"GET /b\", \"case\": \"valid/x\", \"check\": "
+                           "\"status_code_conformance\"}\n"
+                           "  ]\n"
+                           "}\n");
+    free(text);
+
+    /* Listed: A's valid/x only, B's valid/y (now passing), A's valid/z
+     * (skipped: proves nothing), A's valid/y (A has no such case). */
+    static const char only_a[] =
+        "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+        "{\"operation\":\"GET /a\",\"case\":\"valid/x\",\"check\":\"status_code_conformance\"},"
+        "{\"operation\":\"GET /b\",\"case\":\"valid/y\",\"check\":\"not_a_server_error\"},"
+        "{\"operation\":\"GET /a\",\"case\":\"valid/z\",\"check\":\"ignored_auth\"},"
+        "{\"operation\":\"GET /a\",\"case\":\"valid/y\",\"check\":\"ignored_auth\"}]}";
+    mh_baseline *b = NULL;
+    ck_assert_int_eq(mh_baseline_parse(only_a, sizeof only_a - 1, "t", &b, &err), MH_OK);
+    mh_baseline_diff d;
+    ck_assert_int_eq(mh_baseline_apply(b, rs, 4, &d, &err), MH_OK);
+    ck_assert_int_eq(rs[0].findings[0].known, 1);
+    ck_assert_int_eq(rs[1].findings[0].known, 0); /* same id and check, other operation */
+    ck_assert_uint_eq(d.known_findings, 1);
+    ck_assert_uint_eq(d.new_errors, 1);
+    ck_assert_uint_eq(d.fixed_count, 1);
+    ck_assert_str_eq(d.fixed[0].operation, "GET /b");
+    ck_assert_str_eq(d.fixed[0].case_id, "valid/y");
+    ck_assert_int_eq(mh_baseline_run_failed(rs, 4, &d, 0), 1);
+
+    /* The JSON report: fixed entries name their operation, and each
+     * operation's summary has its own baseline counts. */
+    mh_run run = {.tool_version = "0",
+                  .spec_path = "s.yaml",
+                  .base_url = "http://h",
+                  .results = rs,
+                  .result_count = 4,
+                  .baseline = &d};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(mh_report_json_write(&run, f, &err), MH_OK);
+    fclose(f);
+    cJSON *doc = NULL;
+    ck_assert_int_eq(mh_json_parse(buf, len, NULL, &doc, NULL), MH_JSON_OK);
+    const cJSON *s = mh_json_get(doc, "summary");
+    const cJSON *fx = mh_json_get(mh_json_get(s, "baseline"), "fixed")->child;
+    ck_assert_str_eq(mh_json_get(fx, "operation")->valuestring, "GET /b");
+    const cJSON *ba =
+        mh_json_get(mh_json_get(mh_json_get(s, "by_operation"), "GET /a"), "baseline");
+    const cJSON *bb = mh_json_get(mh_json_get(mh_json_get(s, "by_operation"), "getB"), "baseline");
+    ck_assert_int_eq(mh_json_get(ba, "known")->valueint, 1);
+    ck_assert_int_eq(mh_json_get(ba, "new")->valueint, 0);
+    ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(ba, "fixed")), 0);
+    ck_assert_int_eq(mh_json_get(bb, "new")->valueint, 1);
+    ck_assert_int_eq(cJSON_GetArraySize(mh_json_get(bb, "fixed")), 1);
+    cJSON_Delete(doc);
+    free(buf);
+    f = open_memstream(&buf, &len);
+    mh_report_console(&run, NULL, f);
+    fclose(f);
+    ck_assert_msg(strstr(buf, "  fixed: GET /b valid/y not_a_server_error\n"), "console: %s", buf);
+    free(buf);
+    mh_baseline_diff_clear(&d);
+    mh_baseline_free(b);
+
+    /* A file without operations (written when one operation was tested)
+     * matches the case id in any operation. */
+    static const char old[] = "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+                              "{\"case\":\"valid/x\",\"check\":\"status_code_conformance\"},"
+                              "{\"case\":\"valid/y\",\"check\":\"not_a_server_error\"}]}";
+    ck_assert_int_eq(mh_baseline_parse(old, sizeof old - 1, "old", &b, &err), MH_OK);
+    ck_assert_ptr_null(b->entries[0].operation);
+    ck_assert_int_eq(mh_baseline_apply(b, rs, 4, &d, &err), MH_OK);
+    ck_assert_int_eq(rs[0].findings[0].known, 1);
+    ck_assert_int_eq(rs[1].findings[0].known, 1);
+    ck_assert_uint_eq(d.fixed_count, 1);
+    ck_assert_ptr_null(d.fixed[0].operation);
+    ck_assert_int_eq(mh_baseline_run_failed(rs, 4, &d, 0), 0);
+    mh_baseline_diff_clear(&d);
+    mh_baseline_free(b);
+    clear_all(rs, 4);
+}
+END_TEST
+
+/* Skipped cases never fail the gate and never make an entry fixed. */
+START_TEST(baseline_skipped_case_neutral)
+{
+    mh_result r;
+    mk_result(&r, "valid/z", MH_OUTCOME_SKIPPED);
+    r.kase->skip_reason = strdup("nothing sendable");
+    ck_assert_int_eq(mh_baseline_outcome_failed(&r), 0);
+    ck_assert_int_eq(mh_baseline_run_failed(&r, 1, NULL, 1), 0);
+    static const char listed_z[] = "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+                                   "{\"case\":\"valid/z\",\"check\":\"ignored_auth\"}]}";
+    mh_baseline *b = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_baseline_parse(listed_z, sizeof listed_z - 1, "z", &b, &err), MH_OK);
+    mh_baseline_diff d;
+    ck_assert_int_eq(mh_baseline_apply(b, &r, 1, &d, &err), MH_OK);
+    ck_assert_uint_eq(d.fixed_count, 0);
+    ck_assert_int_eq(mh_baseline_run_failed(&r, 1, &d, 1), 0);
+    mh_baseline_diff_clear(&d);
+    mh_baseline_free(b);
+    /* "operation" must be a non-empty string when present. */
+    static const char bad[] = "{\"tool\":\"manta-harness\",\"version\":1,\"findings\":["
+                              "{\"operation\":1,\"case\":\"a\",\"check\":\"ignored_auth\"}]}";
+    ck_assert_int_eq(mh_baseline_parse(bad, sizeof bad - 1, "bad", &b, &err), MH_ERR_JSON);
+    ck_assert_str_eq(err.pointer, "/findings/0");
+    mh_result_clear(&r);
+}
+END_TEST
+
 /* ---- end to end: run --write-baseline / --baseline against serve -------------- */
 
 /* Starts `manta-harness serve --port 0 ... [--fault F]`; s->url is its URL. */
@@ -469,6 +618,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, baseline_load_wrong_shape_names_member);
     tcase_add_test(tc, baseline_load_unknown_check_named);
     tcase_add_test(tc, baseline_json_report_has_section_and_known_flags);
+    tcase_add_test(tc, baseline_two_operations_share_case_id);
+    tcase_add_test(tc, baseline_skipped_case_neutral);
     suite_add_tcase(s, tc);
     TCase *e2e = tcase_create("run");
     tcase_add_checked_fixture(e2e, setup, teardown);

@@ -10,6 +10,7 @@
 #include "manta/jwt.h"
 #include "manta/prng.h"
 #include "manta/schema.h"
+#include "gen/gen_internal.h"
 #include "testutil.h"
 
 #define RUN_ID "abcd1234"
@@ -217,7 +218,7 @@ START_TEST(gen_plan_ids_unique_and_stable)
         "malformed/json-comment",
         "malformed/json-bom",
         "malformed/json-invalid-utf8",
-        "malformed/json-lone-surrogate",
+        "boundary/name-lone-surrogate-escape",
         "malformed/json-raw-control-char",
         "malformed/json-nan",
         "malformed/json-leading-zero",
@@ -395,6 +396,10 @@ START_TEST(gen_plan_bodies_classified)
         case MH_SUITE_BOUNDARY:
             if (strstr(c->id, "duplicate-key"))
                 ck_assert_msg(!parse(c) && !valid, "%s: duplicate keys are not strict", c->id);
+            else if (strstr(c->id, "lone-surrogate"))
+                /* valid RFC 8259 grammar, refused by the strict (answer) parser */
+                ck_assert_msg(!parse(c) && c->body && strstr(c->body, "\\ud800"),
+                              "%s: a lone surrogate escape in a boundary body", c->id);
             else
                 ck_assert_msg(valid, "%s: boundary body should be schema-valid", c->id);
             break;
@@ -762,8 +767,11 @@ START_TEST(gen_plan_other_spec_is_schema_driven)
     }
     const mh_case *c = must_find(&p, "valid/ascii");
     ck_assert_str_eq(c->method, "PUT");
-    ck_assert_ptr_nonnull(strstr(c->target, "?tenantBot=" BOT));
+    /* Only a parameter named botId takes --bot-id; tenantBot comes from its schema. */
+    ck_assert_str_eq(c->target, "/v2/widgets/sample?tenantBot=sample");
     ck_assert_ptr_null(strstr(c->target, "verbose")); /* optional parameter left out */
+    ck_assert_str_eq(must_find(&p, "valid/all-parameters")->target,
+                     "/v2/widgets/sample?tenantBot=sample&verbose=true");
     static const char *const ids[] = {
         "boundary/title-length-20",
         "malformed/title-length-21",
@@ -774,8 +782,9 @@ START_TEST(gen_plan_other_spec_is_schema_driven)
         "malformed/count-wrong-type-number",
         "malformed/api-key-missing",
         "auth/api-key-wrong",
-        "boundary/tenant-bot-param-empty",
         "malformed/tenant-bot-param-missing",
+        "malformed/widget-id-param-too-short",
+        "malformed/verbose-param-wrong-type",
         "methods/patch",
         "methods/delete",
         "boundary/duplicate-key-title",
@@ -786,6 +795,8 @@ START_TEST(gen_plan_other_spec_is_schema_driven)
     ck_assert_ptr_null(find(&p, "methods/put"));
     ck_assert_ptr_null(find(&p, "boundary/title-length-100"));
     ck_assert_ptr_null(find(&p, "auth/secret-wrong"));
+    ck_assert_ptr_null(find(&p, "boundary/tenant-bot-param-empty")); /* not the botId one */
+    ck_assert_ptr_null(find(&p, "auth/other-bot-token"));            /* no botId parameter */
     char *key = member(must_find(&p, "auth/api-key-wrong"), "apiKey");
     ck_assert_str_eq(key, SECRET "-wrong");
     free(key);
@@ -800,15 +811,10 @@ START_TEST(gen_plan_usage_errors)
     mh_gen_opts o = opts();
     mh_plan p;
     mh_error err;
-    o.jwt_key = NULL;
-    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
-    ck_assert_ptr_nonnull(strstr(err.message, "--token"));
-    ck_assert_ptr_nonnull(strstr(err.message, "--jwt-key"));
-    ck_assert_uint_eq(p.count, 0);
-    ck_assert_ptr_null(p.cases);
-    o = opts();
     o.run_id = NULL;
     ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
+    ck_assert_uint_eq(p.count, 0);
+    ck_assert_ptr_null(p.cases);
     o = opts();
     o.bot_id = NULL;
     ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
@@ -821,7 +827,39 @@ START_TEST(gen_plan_usage_errors)
 }
 END_TEST
 
-START_TEST(gen_plan_no_body_is_spec_error)
+/* Without --token or --jwt-key a bearer operation is no error: what needs
+ * credentials is one skipped case, the auth cases that need no valid token
+ * and the methods cases still run, and no request carries a token. */
+START_TEST(gen_plan_no_credentials_skips_what_needs_them)
+{
+    mh_gen_opts o = opts();
+    o.jwt_key = NULL;
+    mh_plan p;
+    plan(&o, &p);
+    const mh_case *skip = must_find(&p, "valid/no-credentials");
+    ck_assert_ptr_nonnull(skip->skip_reason);
+    ck_assert_ptr_nonnull(strstr(skip->skip_reason, "--token"));
+    ck_assert_ptr_nonnull(strstr(skip->skip_reason, "--jwt-key"));
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_VALID), 1);
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_BOUNDARY), 0);
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_MALFORMED), 0);
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_AUTH), 4);
+    must_find(&p, "auth/no-authorization");
+    must_find(&p, "auth/garbage-token");
+    ck_assert_ptr_null(find(&p, "auth/tampered-signature"));
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_METHODS), 4);
+    ck_assert_uint_eq(p.token_count, 0);
+    for (size_t i = 0; i < p.count; i++) {
+        const char *auth = header(p.cases[i], "Authorization");
+        ck_assert_msg(!auth || strncmp(auth, "Bearer ey", 9) != 0, "%s sends a token",
+                      p.cases[i]->id);
+    }
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* An operation without a request body plans its parameter cases. */
+START_TEST(gen_plan_no_body_plans_parameters)
 {
     mh_error err;
     const mh_operation *get = mh_spec_find_operation(spec, "GET /v2/widgets/{widgetId}", &err);
@@ -829,9 +867,658 @@ START_TEST(gen_plan_no_body_is_spec_error)
     mh_gen_opts o = opts();
     o.op = get;
     mh_plan p;
-    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_SPEC);
-    ck_assert_ptr_nonnull(strstr(err.message, "GET /v2/widgets/{widgetId}"));
+    plan(&o, &p);
+    const mh_case *c = must_find(&p, "valid/typical");
+    ck_assert_str_eq(c->target, "/v2/widgets/sample");
+    ck_assert_ptr_null(c->body);
+    ck_assert_ptr_null(header(c, "Content-Type"));
+    ck_assert_ptr_nonnull(header(c, "Authorization"));
+    ck_assert_int_eq(c->body_schema_valid, 1);
+    /* A generated id may not exist: any declared status is accepted. */
+    ck_assert_int_eq(c->any_declared_status, 1);
+    for (size_t i = 0; i < p.count; i++)
+        ck_assert_msg(p.cases[i]->suite != MH_SUITE_MALFORMED || !p.cases[i]->body,
+                      "%s: a body-less operation got a body case", p.cases[i]->id);
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* ---- parameter serialisation (gen_style.c) ---- */
+
+/* The style examples table of OpenAPI 3.1.1 (4.8.12.6), for a parameter
+ * "color": undefined, "blue", ["blue","black","brown"] and
+ * {"R":100,"G":200,"B":150}. NULL = n/a in the table (not checked). */
+static const struct {
+    const char *in;
+    mh_param_style style;
+    int explode;
+    const char *undef, *string, *array, *object;
+} style_table[] = {
+    {"path", MH_STYLE_MATRIX, 0, ";color", ";color=blue", ";color=blue,black,brown",
+     ";color=R,100,G,200,B,150"},
+    {"path", MH_STYLE_MATRIX, 1, ";color", ";color=blue", ";color=blue;color=black;color=brown",
+     ";R=100;G=200;B=150"},
+    {"path", MH_STYLE_LABEL, 0, ".", ".blue", ".blue,black,brown", ".R,100,G,200,B,150"},
+    {"path", MH_STYLE_LABEL, 1, ".", ".blue", ".blue.black.brown", ".R=100.G=200.B=150"},
+    {"path", MH_STYLE_SIMPLE, 0, "", "blue", "blue,black,brown", "R,100,G,200,B,150"},
+    {"path", MH_STYLE_SIMPLE, 1, "", "blue", "blue,black,brown", "R=100,G=200,B=150"},
+    {"header", MH_STYLE_SIMPLE, 0, "", "blue", "blue,black,brown", "R,100,G,200,B,150"},
+    {"header", MH_STYLE_SIMPLE, 1, "", "blue", "blue,black,brown", "R=100,G=200,B=150"},
+    {"query", MH_STYLE_FORM, 0, "color=", "color=blue", "color=blue,black,brown",
+     "color=R,100,G,200,B,150"},
+    {"query", MH_STYLE_FORM, 1, "color=", "color=blue", "color=blue&color=black&color=brown",
+     "R=100&G=200&B=150"},
+    {"query", MH_STYLE_SPACE_DELIMITED, 0, NULL, NULL, "color=blue%20black%20brown",
+     "color=R%20100%20G%20200%20B%20150"},
+    {"query", MH_STYLE_PIPE_DELIMITED, 0, NULL, NULL, "color=blue%7Cblack%7Cbrown",
+     "color=R%7C100%7CG%7C200%7CB%7C150"},
+    {"query", MH_STYLE_DEEP_OBJECT, 1, NULL, NULL, NULL,
+     "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"},
+    /* Cookies take form; pairs are joined with "; " as in a Cookie header. */
+    {"cookie", MH_STYLE_FORM, 0, "color=", "color=blue", "color=blue,black,brown",
+     "color=R,100,G,200,B,150"},
+    {"cookie", MH_STYLE_FORM, 1, "color=", "color=blue", "color=blue; color=black; color=brown",
+     "R=100; G=200; B=150"},
+};
+
+/* Serialises the JSON text value (NULL = undefined) for parameter p. */
+static char *serialize(const mh_param *p, const char *json)
+{
+    cJSON *v = json ? cJSON_Parse(json) : NULL;
+    ck_assert(!json || v);
+    char *t = mh__param_serialize(p, v);
+    cJSON_Delete(v);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+static void expect_serialized(const mh_param *p, const char *json, const char *want)
+{
+    if (!want)
+        return;
+    char *got = serialize(p, json);
+    ck_assert_msg(strcmp(got, want) == 0,
+                  "%s style %d explode %d value %s: got \"%s\", want \"%s\"", p->in, (int)p->style,
+                  p->explode, json ? json : "undefined", got, want);
+    free(got);
+}
+
+START_TEST(gen_style_examples_table_exact)
+{
+    for (size_t i = 0; i < sizeof style_table / sizeof style_table[0]; i++) {
+        mh_param p = {.name = "color",
+                      .in = style_table[i].in,
+                      .style = style_table[i].style,
+                      .explode = style_table[i].explode};
+        expect_serialized(&p, NULL, style_table[i].undef);
+        expect_serialized(&p, "\"blue\"", style_table[i].string);
+        expect_serialized(&p, "[\"blue\",\"black\",\"brown\"]", style_table[i].array);
+        expect_serialized(&p, "{\"R\":100,\"G\":200,\"B\":150}", style_table[i].object);
+    }
+}
+END_TEST
+
+/* RFC 3986: only unreserved characters stay; allowReserved lets reserved
+ * ones through in the query but those that split it; numbers and booleans
+ * go as their literal; names are encoded too; a style the location cannot
+ * take is read as its default. */
+START_TEST(gen_style_percent_encoding_exact)
+{
+    static const struct {
+        const char *in;
+        mh_param_style style;
+        int explode, reserved;
+        const char *name, *json, *want;
+    } rows[] = {
+        {"query", MH_STYLE_FORM, 1, 0, "q", "\"a b&c/d=e\"", "q=a%20b%26c%2Fd%3De"},
+        {"query", MH_STYLE_FORM, 1, 1, "q", "\"a b&c/d=e?:@!$'()*,;#[]+\"",
+         "q=a%20b%26c/d%3De?:@!$'()*,;%23%5B%5D%2B"},
+        {"query", MH_STYLE_FORM, 1, 1, "q", "\"100%25 and 100%\"", "q=100%25%20and%20100%25"},
+        {"query", MH_STYLE_FORM, 1, 0, "q", "\"100%25\"", "q=100%2525"},
+        {"query", MH_STYLE_FORM, 1, 0, "a b[c]", "\"x\"", "a%20b%5Bc%5D=x"},
+        {"query", MH_STYLE_FORM, 1, 0, "q", "\"caf\xc3\xa9 ~-._\"", "q=caf%C3%A9%20~-._"},
+        {"query", MH_STYLE_FORM, 0, 0, "n", "[1,2.5,true]", "n=1,2.5,true"},
+        {"query", MH_STYLE_FORM, 1, 0, "n", "[\"a,b\",\"c\"]", "n=a%2Cb&n=c"},
+        {"query", MH_STYLE_FORM, 0, 0, "n", "[\"a,b\",\"c\"]", "n=a%2Cb,c"},
+        {"query", MH_STYLE_DEEP_OBJECT, 1, 0, "f", "{\"a\":{\"b\":1},\"c\":[\"x\",\"y\"]}",
+         "f%5Ba%5D%5Bb%5D=1&f%5Bc%5D=x&f%5Bc%5D=y"},
+        {"query", MH_STYLE_SIMPLE, 0, 0, "q", "\"x\"", "q=x"},
+        {"path", MH_STYLE_SIMPLE, 0, 0, "id", "\"a/b c?\"", "a%2Fb%20c%3F"},
+        {"path", MH_STYLE_FORM, 0, 0, "id", "5", "5"},
+        {"path", MH_STYLE_MATRIX, 0, 0, "id", "\"a;b\"", ";id=a%3Bb"},
+        {"header", MH_STYLE_SIMPLE, 0, 0, "X-A", "\"a b/c;d\"", "a b/c;d"},
+        {"header", MH_STYLE_SIMPLE, 0, 0, "X-A", "\"caf\xc3\xa9\\n\"", "caf%C3%A9%0A"},
+        {"cookie", MH_STYLE_FORM, 0, 0, "s", "\"a b;c\"", "s=a%20b%3Bc"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        mh_param p = {.name = rows[i].name,
+                      .in = rows[i].in,
+                      .style = rows[i].style,
+                      .explode = rows[i].explode,
+                      .allow_reserved = rows[i].reserved};
+        expect_serialized(&p, rows[i].json, rows[i].want);
+    }
+}
+END_TEST
+
+/* A parameter declared by content carries its value as JSON text. */
+START_TEST(gen_style_content_parameter_is_json_text)
+{
+    mh_param p = {.name = "c", .in = "query", .content_type = "application/json"};
+    expect_serialized(&p, "{\"lat\":1,\"long\":2}", "c=%7B%22lat%22%3A1%2C%22long%22%3A2%7D");
+    p.in = "header";
+    expect_serialized(&p, "{\"lat\":1}", "{\"lat\":1}");
+}
+END_TEST
+
+/* ---- whole documents: tests/data/whole/pets.yaml ---- */
+
+#define PETS MH_TEST_DATA "/whole/pets.yaml"
+
+static void setup_pets(void)
+{
+    load(PETS, "listPets");
+}
+
+/* The operation sel of the loaded document (usable or not). */
+static const mh_operation *op_of(const char *sel)
+{
+    for (size_t i = 0; i < mh_spec_operation_count(spec); i++)
+        if (mh_gen_selects(mh_spec_operation(spec, i), sel))
+            return mh_spec_operation(spec, i);
+    ck_abort_msg("no operation %s", sel);
+    return NULL;
+}
+
+/* Options for every operation of the document, in document order. */
+static const mh_operation *all_ops[32];
+
+static mh_gen_opts pets_opts(void)
+{
+    mh_gen_opts o = opts();
+    size_t n = mh_spec_operation_count(spec);
+    ck_assert_uint_le(n, 32);
+    for (size_t i = 0; i < n; i++)
+        all_ops[i] = mh_spec_operation(spec, i);
+    o.ops = all_ops;
+    o.op_count = n;
+    o.op = NULL;
+    return o;
+}
+
+/* The case id of operation key ("METHOD /path" or methods label). */
+static const mh_case *find_in(const mh_plan *p, const char *key, const char *id)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        const mh_case *c = p->cases[i];
+        const char *k = c->operation ? c->operation : c->op->id;
+        if (strcmp(k, key) == 0 && strcmp(c->id, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const mh_case *must_find_in(const mh_plan *p, const char *key, const char *id)
+{
+    const mh_case *c = find_in(p, key, id);
+    ck_assert_msg(c != NULL, "case %s of %s missing", id, key);
+    return c;
+}
+
+START_TEST(gen_select_by_id_operation_id_tag_and_exclude)
+{
+    const mh_operation **ops = NULL;
+    size_t n = 0;
+    mh_error err;
+    ck_assert_int_eq(mh_gen_select(spec, NULL, &ops, &n, &err), MH_OK);
+    ck_assert_uint_eq(n, mh_spec_operation_count(spec)); /* every one, unusable too */
+    for (size_t i = 0; i < n; i++)
+        ck_assert_ptr_eq(ops[i], mh_spec_operation(spec, i)); /* document order */
+    free(ops);
+    const char *sels[] = {"delete /pets/{petId}", "listPets"};
+    const char *tags[] = {"write"};
+    const char *excl[] = {"addNote"};
+    mh_gen_selection sel = {.operations = sels,
+                            .operation_count = 2,
+                            .tags = tags,
+                            .tag_count = 1,
+                            .excludes = excl,
+                            .exclude_count = 1};
+    ck_assert_int_eq(mh_gen_select(spec, &sel, &ops, &n, &err), MH_OK);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(ops[0]->id, "GET /pets");
+    ck_assert_str_eq(ops[1]->id, "POST /pets");
+    ck_assert_str_eq(ops[2]->id, "PATCH /pets/{petId}");
+    ck_assert_str_eq(ops[3]->id, "DELETE /pets/{petId}");
+    free(ops);
+    /* An unusable operation can be selected: it plans one skipped case. */
+    const char *broken[] = {"brokenOp"};
+    mh_gen_selection sb = {.operations = broken, .operation_count = 1};
+    ck_assert_int_eq(mh_gen_select(spec, &sb, &ops, &n, &err), MH_OK);
+    ck_assert_uint_eq(n, 1);
+    free(ops);
+}
+END_TEST
+
+START_TEST(gen_select_unknown_lists_operations)
+{
+    const mh_operation **ops = NULL;
+    size_t n = 0;
+    mh_error err;
+    const char *bad[] = {"GET /nope"};
+    mh_gen_selection sel = {.operations = bad, .operation_count = 1};
+    ck_assert_int_eq(mh_gen_select(spec, &sel, &ops, &n, &err), MH_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "GET /nope"));
+    ck_assert_ptr_nonnull(strstr(err.message, "GET /pets, POST /pets, GET /pets/{petId}"));
+    mh_gen_selection ex = {.excludes = bad, .exclude_count = 1};
+    ck_assert_int_eq(mh_gen_select(spec, &ex, &ops, &n, &err), MH_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "--exclude"));
+    const char *tag[] = {"nosuchtag"};
+    mh_gen_selection st = {.tags = tag, .tag_count = 1};
+    ck_assert_int_eq(mh_gen_select(spec, &st, &ops, &n, &err), MH_ERR_NOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.message, "nosuchtag"));
+    ck_assert_ptr_nonnull(strstr(err.message, "pets, read, write"));
+    const char *all[] = {"listPets"};
+    mh_gen_selection none = {
+        .operations = all, .operation_count = 1, .excludes = all, .exclude_count = 1};
+    ck_assert_int_eq(mh_gen_select(spec, &none, &ops, &n, &err), MH_ERR_USAGE);
+    ck_assert_ptr_null(ops);
+}
+END_TEST
+
+/* Operation after operation in the order given; ids unique within the
+ * operation they are reported under; methods once per path, each under the
+ * method it sends, with an operation of that path; unusable and unsendable
+ * operations one skipped case each. */
+START_TEST(gen_plan_whole_document_by_operation)
+{
+    mh_gen_opts o = pets_opts();
+    mh_plan p;
+    plan(&o, &p);
+    size_t at = 0;
+    for (size_t k = 0; k < o.op_count; k++) {
+        ck_assert_msg(at < p.count && p.cases[at]->op == o.ops[k], "%s not planned in order",
+                      o.ops[k]->id);
+        while (at < p.count && p.cases[at]->op == o.ops[k])
+            at++;
+    }
+    ck_assert_uint_eq(at, p.count);
+    for (size_t i = 0; i < p.count; i++)
+        for (size_t j = 0; j < i; j++)
+            ck_assert_msg(
+                strcmp(p.cases[i]->id, p.cases[j]->id) != 0 ||
+                    strcmp(p.cases[i]->operation ? p.cases[i]->operation : p.cases[i]->op->id,
+                           p.cases[j]->operation ? p.cases[j]->operation : p.cases[j]->op->id) != 0,
+                "%s twice", p.cases[i]->id);
+    /* methods: /pets declares GET and POST; /pets/{petId} GET, PATCH, DELETE */
+    const mh_case *m = must_find_in(&p, "PUT /pets", "methods/put");
+    ck_assert_str_eq(m->method, "PUT");
+    ck_assert_ptr_eq(m->op, op_of("listPets"));
+    must_find_in(&p, "PATCH /pets", "methods/patch");
+    must_find_in(&p, "DELETE /pets", "methods/delete");
+    ck_assert_ptr_null(find_in(&p, "GET /pets", "methods/get"));
+    ck_assert_ptr_null(find_in(&p, "POST /pets", "methods/post"));
+    must_find_in(&p, "PUT /pets/{petId}", "methods/put");
+    must_find_in(&p, "POST /pets/{petId}", "methods/post");
+    ck_assert_ptr_null(find_in(&p, "PATCH /pets/{petId}", "methods/patch"));
+    size_t methods = 0;
+    for (size_t i = 0; i < p.count; i++) {
+        const mh_case *c = p.cases[i];
+        methods += c->suite == MH_SUITE_METHODS;
+        ck_assert_msg(c->suite != MH_SUITE_METHODS || c->operation, "%s: no operation label",
+                      c->id);
+        ck_assert_msg((c->suite == MH_SUITE_METHODS) == (c->operation != NULL), "%s", c->id);
+    }
+    /* /pets 3, /pets/{petId} 2, photo 4, notes 4, comment 4, /login 4, /broken none */
+    ck_assert_uint_eq(methods, 21);
+    const mh_case *u = must_find_in(&p, "GET /broken", "valid/operation-unusable");
+    ck_assert_ptr_nonnull(strstr(u->skip_reason, "undefinedScheme"));
+    ck_assert_ptr_nonnull(strstr(u->skip_reason, "/paths/~1broken/get/security"));
+    const mh_case *r = must_find_in(&p, "PUT /pets/{petId}/photo", "valid/request-body");
+    ck_assert_ptr_nonnull(strstr(r->skip_reason, "image/png"));
+    size_t skipped = 0;
+    for (size_t i = 0; i < p.count; i++)
+        skipped += p.cases[i]->skip_reason != NULL;
+    ck_assert_uint_eq(skipped, 2);
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* An unusable operation is never silently dropped, whatever the suites. */
+START_TEST(gen_plan_unusable_operation_one_skipped_case)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("brokenOp");
+    o.suites = 1u << MH_SUITE_AUTH;
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_eq(p.count, 1);
+    ck_assert_str_eq(p.cases[0]->id, "valid/operation-unusable");
+    ck_assert_ptr_nonnull(p.cases[0]->skip_reason);
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* A plan with no case at all is an error that says so. */
+START_TEST(gen_plan_empty_is_usage_error)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("listPets");
+    o.suites = 1u << MH_SUITE_AUTH; /* a public operation has no auth cases */
+    mh_plan p;
+    mh_error err;
+    ck_assert_int_eq(mh_gen_plan(&o, &p, &err), MH_ERR_USAGE);
+    ck_assert_ptr_nonnull(strstr(err.message, "empty"));
     ck_assert_uint_eq(p.count, 0);
+}
+END_TEST
+
+/* Values: --param for that operation, then global, then the example, then
+ * the schema; headers and cookies carry them too. */
+START_TEST(gen_plan_parameter_values_in_order)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("listPets");
+    o.suites = 1u << MH_SUITE_VALID;
+    mh_plan p;
+    plan(&o, &p);
+    const mh_case *c = must_find(&p, "valid/typical");
+    ck_assert_str_eq(c->target, "/pets?limit=20"); /* the example */
+    ck_assert_str_eq(header(c, "X-Request-Id"), "123e4567-e89b-42d3-a456-426614174000");
+    ck_assert_ptr_null(header(c, "Cookie")); /* optional, not configured */
+    c = must_find(&p, "valid/all-parameters");
+    ck_assert_str_eq(c->target, "/pets?status=available&tags=sample&filter%5Bcolor%5D=sample&"
+                                "filter%5Bsize%5D=1&limit=20&sort=sample");
+    ck_assert_str_eq(header(c, "Cookie"), "session=sample");
+    mh_plan_free(&p);
+
+    const mh_gen_value params[] = {
+        {NULL, "limit", "5"},
+        {"GET /pets", "limit", "7"},
+        {"showPet", "limit", "9"},
+        {NULL, "session", "s e;s"},
+        {NULL, "status", "sold,available"},
+        {"listPets", "X-Request-Id", "00000000-0000-4000-8000-000000000000"},
+    };
+    o.params = params;
+    o.param_count = sizeof params / sizeof params[0];
+    plan(&o, &p);
+    c = must_find(&p, "valid/typical");
+    /* configured optional parameters are sent in the standard request */
+    ck_assert_str_eq(c->target, "/pets?status=sold,available&limit=7");
+    ck_assert_str_eq(header(c, "Cookie"), "session=s%20e%3Bs");
+    ck_assert_str_eq(header(c, "X-Request-Id"), "00000000-0000-4000-8000-000000000000");
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* DESIGN.md: 2xx is demanded only when every path parameter and every
+ * required query and header parameter was configured or came from an
+ * example, and the operation declares a 2xx. */
+START_TEST(gen_plan_valid_demands_2xx_only_when_known)
+{
+    static const struct {
+        const char *op;
+        int configure;
+        int any;
+    } rows[] = {
+        {"listPets", 0, 1},  /* X-Request-Id generated */
+        {"listPets", 1, 0},  /* configured; limit from its example */
+        {"showPet", 0, 1},   /* petId generated */
+        {"showPet", 1, 0},   /* petId configured */
+        {"deletePet", 1, 1}, /* no 2xx declared */
+        {"login", 0, 0},     /* no parameters, 204 declared */
+    };
+    const mh_gen_value conf[] = {{NULL, "X-Request-Id", "00000000-0000-4000-8000-000000000000"},
+                                 {NULL, "petId", "7"}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        mh_gen_opts o = opts();
+        o.op = op_of(rows[i].op);
+        o.params = rows[i].configure ? conf : NULL;
+        o.param_count = rows[i].configure ? 2 : 0;
+        mh_plan p;
+        plan(&o, &p);
+        for (size_t k = 0; k < p.count; k++) {
+            const mh_case *c = p.cases[k];
+            int want = c->suite == MH_SUITE_VALID ? rows[i].any : 0;
+            ck_assert_msg(c->any_declared_status == want, "%s %s: any_declared_status %d",
+                          rows[i].op, c->id, c->any_declared_status);
+        }
+        mh_plan_free(&p);
+    }
+}
+END_TEST
+
+/* --property sets a declared top-level property in every case but the
+ * malformed ones (and the property's own probes); JSON for non-strings. */
+START_TEST(gen_plan_property_in_non_malformed_cases)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("createPet");
+    const mh_gen_value props[] = {
+        {NULL, "tag", "cat"}, {"createPet", "age", "7"}, {NULL, "undeclared", "x"}};
+    o.properties = props;
+    o.property_count = 3;
+    mh_plan p;
+    plan(&o, &p);
+    size_t with = 0;
+    for (size_t i = 0; i < p.count; i++) {
+        const mh_case *c = p.cases[i];
+        cJSON *t = parse(c);
+        if (!t)
+            continue;
+        const cJSON *tag = mh_json_get(t, "tag"), *age = mh_json_get(t, "age");
+        ck_assert_ptr_null(mh_json_get(t, "undeclared"));
+        int own = strstr(c->id, "/tag-") || strstr(c->id, "/age-");
+        /* Cases built as malformed; a boundary probe beyond a limit that
+         * moved there was built with it, which breaks nothing. */
+        int built_malformed = strstr(c->id, "-missing") || strstr(c->id, "-wrong-type-") ||
+                              strstr(c->id, "/content-type-") || strstr(c->id, "/json-");
+        if (c->suite == MH_SUITE_MALFORMED) {
+            ck_assert_msg(own || !built_malformed || !tag, "%s: a malformed case got the property",
+                          c->id);
+        } else if (!own && c->suite != MH_SUITE_METHODS) {
+            ck_assert_msg(cJSON_IsString(tag) && strcmp(tag->valuestring, "cat") == 0, "%s", c->id);
+            ck_assert_msg(cJSON_IsNumber(age) && age->valuedouble == 7, "%s", c->id);
+            with++;
+        }
+        cJSON_Delete(t);
+    }
+    ck_assert_uint_ge(with, 20);
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* Negative parameter cases: missing required (never a path parameter),
+ * type, enum, range, length, an array item; format-only is boundary. */
+START_TEST(gen_plan_parameter_negative_cases_exact)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("listPets");
+    mh_plan p;
+    plan(&o, &p);
+    static const struct {
+        const char *id, *target;
+    } want[] = {
+        {"malformed/limit-param-missing", "/pets"},
+        {"malformed/x-request-id-param-missing", "/pets?limit=20"},
+        {"malformed/limit-param-wrong-type", "/pets?limit=mh-not-a-number"},
+        {"malformed/limit-param-not-integer", "/pets?limit=1.5"},
+        {"malformed/limit-param-below-minimum", "/pets?limit=0"},
+        {"malformed/limit-param-above-maximum", "/pets?limit=101"},
+        {"malformed/status-param-item-not-in-enum", "/pets?status=mh-not-in-enum&limit=20"},
+        {"malformed/session-param-too-short", "/pets?limit=20"},
+        {"malformed/sort-param-pattern-mismatch",
+         "/pets?limit=20&sort=~mh%20pattern%20mismatch%21~"},
+        {"boundary/x-request-id-param-not-uuid", "/pets?limit=20"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const mh_case *c = must_find(&p, want[i].id);
+        ck_assert_msg(strcmp(c->target, want[i].target) == 0, "%s: %s", c->id, c->target);
+        ck_assert_int_eq(c->any_declared_status, 0);
+    }
+    ck_assert_ptr_null(
+        header(must_find(&p, "malformed/x-request-id-param-missing"), "X-Request-Id"));
+    ck_assert_str_eq(header(must_find(&p, "malformed/session-param-too-short"), "Cookie"),
+                     "session=xxx");
+    ck_assert_str_eq(header(must_find(&p, "boundary/x-request-id-param-not-uuid"), "X-Request-Id"),
+                     "mh-not-a-uuid");
+    mh_plan_free(&p);
+    o.op = op_of("showPet");
+    plan(&o, &p);
+    ck_assert_ptr_null(find(&p, "malformed/pet-id-param-missing")); /* another path */
+    ck_assert_str_eq(must_find(&p, "malformed/pet-id-param-below-minimum")->target, "/pets/0");
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* Form and multipart bodies are encoded as such and judged by their fields. */
+START_TEST(gen_plan_form_and_multipart_bodies)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("login");
+    mh_plan p;
+    plan(&o, &p);
+    const mh_case *c = must_find(&p, "valid/ascii");
+    ck_assert_str_eq(header(c, "Content-Type"), "application/x-www-form-urlencoded");
+    ck_assert_str_eq(c->body, "user=mh-" RUN_ID "-1%20ascii%20tag");
+    ck_assert_int_eq(c->body_schema_valid, 1);
+    c = must_find(&p, "valid/all-properties");
+    ck_assert_ptr_nonnull(strstr(c->body, "&remember=true&roles=sample"));
+    c = must_find(&p, "malformed/remember-wrong-type-string");
+    ck_assert_ptr_nonnull(strstr(c->body, "&remember=mh-not-a-boolean"));
+    ck_assert_int_eq(c->body_schema_valid, 0);
+    c = must_find(&p, "malformed/user-missing");
+    ck_assert_str_eq(c->body, "");
+    ck_assert_ptr_null(find(&p, "malformed/json-truncated")); /* JSON text probes: JSON only */
+    ck_assert_ptr_null(find(&p, "boundary/user-nul-escape"));
+    mh_plan_free(&p);
+
+    o.op = op_of("addNote");
+    plan(&o, &p);
+    c = must_find(&p, "valid/all-properties");
+    ck_assert_str_eq(header(c, "Content-Type"), "multipart/form-data; boundary="
+                                                "mh-boundary-7b1d0c5e9a");
+    char want[512];
+    snprintf(want, sizeof want,
+             "--mh-boundary-7b1d0c5e9a\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n"
+             "mh-%s-11 all properties\r\n"
+             "--mh-boundary-7b1d0c5e9a\r\nContent-Disposition: form-data; name=\"meta\"\r\n"
+             "Content-Type: application/json\r\n\r\n{}\r\n"
+             "--mh-boundary-7b1d0c5e9a--\r\n",
+             RUN_ID);
+    ck_assert_str_eq(c->body, want);
+    ck_assert_str_eq(c->target, "/pets/;petId=1/notes");
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* An optional body may be left out: an empty one is not malformed. */
+START_TEST(gen_plan_optional_body_empty_not_malformed)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("updatePet");
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_ptr_null(find(&p, "malformed/body-empty"));
+    ck_assert_ptr_null(find(&p, "malformed/body-whitespace"));
+    must_find(&p, "malformed/body-array");
+    /* no name-like property: the payload variants would be one body */
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_VALID), 2);
+    must_find(&p, "valid/typical");
+    mh_plan_free(&p);
+    o.op = op_of("createPet");
+    plan(&o, &p);
+    must_find(&p, "malformed/body-empty");
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* A public operation sends no token and has no auth cases. */
+START_TEST(gen_plan_public_operation_sends_no_token)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("showPet");
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_eq(suite_count(&p, MH_SUITE_AUTH), 0);
+    for (size_t i = 0; i < p.count; i++)
+        ck_assert_ptr_null(header(p.cases[i], "Authorization"));
+    ck_assert_uint_eq(p.token_count, 0);
+    ck_assert_str_eq(header(must_find(&p, "valid/typical"), "Accept"), "application/json");
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* Another media type is sent from its declared example; Accept names the
+ * declared answer types; a header parameter called Accept is ignored. */
+START_TEST(gen_plan_example_body_and_accept)
+{
+    mh_gen_opts o = opts();
+    o.op = op_of("putComment");
+    mh_plan p;
+    plan(&o, &p);
+    const mh_case *c = must_find(&p, "valid/example");
+    ck_assert_str_eq(c->body, "good dog");
+    ck_assert_str_eq(header(c, "Content-Type"), "text/plain");
+    size_t accepts = 0;
+    for (size_t i = 0; i < c->header_count; i++)
+        accepts += strcasecmp(c->headers[i].name, "Accept") == 0;
+    ck_assert_uint_eq(accepts, 1);
+    ck_assert_str_eq(header(c, "Accept"), "text/plain");
+    ck_assert_ptr_null(header(must_find(&p, "malformed/content-type-missing"), "Content-Type"));
+    ck_assert_ptr_null(find(&p, "malformed/accept-param-missing"));
+    ck_assert_ptr_null(find(&p, "malformed/accept-param-not-in-enum"));
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* --max-cases over several operations: every operation's first case
+ * before any second one, kept in plan order. */
+START_TEST(gen_plan_max_cases_spreads_over_operations)
+{
+    mh_gen_opts o = pets_opts();
+    o.max_cases = o.op_count;
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_eq(p.count, o.op_count);
+    for (size_t i = 0; i < p.count; i++) {
+        ck_assert_ptr_eq(p.cases[i]->op, o.ops[i]);
+        ck_assert_int_eq(p.cases[i]->suite, MH_SUITE_VALID);
+    }
+    mh_plan_free(&p);
+}
+END_TEST
+
+/* A fragment in a path key is never sent; a query written into the key
+ * stays, and the parameters follow it with '&'. */
+START_TEST(gen_plan_path_key_fragment_and_query)
+{
+    static const char doc[] =
+        "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"t\",\"version\":\"1\"},\"paths\":{"
+        "\"/c#form\":{\"get\":{\"parameters\":[{\"name\":\"q\",\"in\":\"query\",\"required\":true,"
+        "\"schema\":{\"type\":\"string\"}}],\"responses\":{\"200\":{\"description\":\"ok\"}}}},"
+        "\"/s?type=a\":{\"get\":{\"parameters\":[{\"name\":\"q\",\"in\":\"query\",\"required\":"
+        "true,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"200\":{\"description\":\"ok\"}}}}"
+        "}}";
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_msg(mh_spec_load_buffer(doc, strlen(doc), "frag.json", &sp, &err) == MH_OK, "%s",
+                  err.message);
+    const mh_operation *ops[2] = {mh_spec_operation(sp, 0), mh_spec_operation(sp, 1)};
+    mh_gen_opts o = {.spec = sp,
+                     .ops = ops,
+                     .op_count = 2,
+                     .seed = 1,
+                     .run_id = RUN_ID,
+                     .suites = 1u << MH_SUITE_VALID};
+    mh_plan p;
+    plan(&o, &p);
+    ck_assert_uint_eq(p.count, 2);
+    ck_assert_str_eq(p.cases[0]->target, "/c?q=sample");
+    ck_assert_str_eq(p.cases[1]->target, "/s?type=a&q=sample");
+    mh_plan_free(&p);
+    mh_spec_free(sp);
 }
 END_TEST
 
@@ -891,16 +1578,40 @@ static Suite *make_suite(void)
     tcase_add_test(tc, gen_plan_max_cases_keeps_every_suite);
     tcase_add_test(tc, gen_plan_repeat_multiplies_with_fresh_names);
     tcase_add_test(tc, gen_plan_usage_errors);
+    tcase_add_test(tc, gen_plan_no_credentials_skips_what_needs_them);
     suite_add_tcase(s, tc);
 
     TCase *tw = tcase_create("widgets-spec");
     tcase_add_checked_fixture(tw, setup_widgets, teardown);
     tcase_set_timeout(tw, 60);
     tcase_add_test(tw, gen_plan_other_spec_is_schema_driven);
-    tcase_add_test(tw, gen_plan_no_body_is_spec_error);
+    tcase_add_test(tw, gen_plan_no_body_plans_parameters);
     suite_add_tcase(s, tw);
 
+    TCase *tk = tcase_create("whole-document");
+    tcase_add_checked_fixture(tk, setup_pets, teardown);
+    tcase_set_timeout(tk, 60);
+    tcase_add_test(tk, gen_select_by_id_operation_id_tag_and_exclude);
+    tcase_add_test(tk, gen_select_unknown_lists_operations);
+    tcase_add_test(tk, gen_plan_whole_document_by_operation);
+    tcase_add_test(tk, gen_plan_unusable_operation_one_skipped_case);
+    tcase_add_test(tk, gen_plan_empty_is_usage_error);
+    tcase_add_test(tk, gen_plan_parameter_values_in_order);
+    tcase_add_test(tk, gen_plan_valid_demands_2xx_only_when_known);
+    tcase_add_test(tk, gen_plan_property_in_non_malformed_cases);
+    tcase_add_test(tk, gen_plan_parameter_negative_cases_exact);
+    tcase_add_test(tk, gen_plan_form_and_multipart_bodies);
+    tcase_add_test(tk, gen_plan_optional_body_empty_not_malformed);
+    tcase_add_test(tk, gen_plan_public_operation_sends_no_token);
+    tcase_add_test(tk, gen_plan_path_key_fragment_and_query);
+    tcase_add_test(tk, gen_plan_example_body_and_accept);
+    tcase_add_test(tk, gen_plan_max_cases_spreads_over_operations);
+    suite_add_tcase(s, tk);
+
     TCase *tp = tcase_create("pieces");
+    tcase_add_test(tp, gen_style_examples_table_exact);
+    tcase_add_test(tp, gen_style_percent_encoding_exact);
+    tcase_add_test(tp, gen_style_content_parameter_is_json_text);
     tcase_add_test(tp, gen_new_run_id_is_8_hex);
     tcase_add_test(tp, prng_same_seed_same_sequence);
     suite_add_tcase(s, tp);

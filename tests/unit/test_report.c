@@ -319,14 +319,14 @@ START_TEST(report_json_shape_exact)
                                      "elapsed_ms", "headers",      "attempts"};
     static const char *const rs_err[] = {"status",  "content_type", "body", "elapsed_ms",
                                          "headers", "attempts",     "error"};
-    static const char *const fk[] = {"check", "severity", "message", "path"};
+    static const char *const fk[] = {"check", "severity", "message", "path", "operation"};
     int i = 0;
     for (const cJSON *c = cases->child; c; c = c->next, i++) {
         assert_keys(c, ck, 8, "case");
         assert_keys(mh_json_get(c, "request"), rq, 4, "request");
         assert_keys(mh_json_get(c, "response"), i == 4 ? rs_err : rs, i == 4 ? 7 : 6, "response");
         for (const cJSON *f = mh_json_get(c, "findings")->child; f; f = f->next)
-            assert_keys(f, fk, 4, "finding");
+            assert_keys(f, fk, 5, "finding");
         ck_assert_str_eq(str(c, "id"), results[i].kase->id);
         ck_assert_str_eq(str(c, "operation"), "POST /openapi/personalTag");
         ck_assert_str_eq(str(c, "suite"), mh_suite_name(results[i].kase->suite));
@@ -348,9 +348,11 @@ START_TEST(report_json_values_right)
     char *buf = render(mh_report_json_write, &len);
     cJSON *doc = parse_json(buf, len);
     const cJSON *s = mh_json_get(doc, "summary");
-    static const char *const sk[] = {"cases",        "passed",      "failed",  "warnings",
-                                     "inconclusive", "duration_ms", "by_check"};
-    assert_keys(s, sk, 7, "summary");
+    static const char *const sk[] = {"cases",       "passed",       "failed",
+                                     "warnings",    "inconclusive", "skipped",
+                                     "duration_ms", "by_check",     "by_operation"};
+    assert_keys(s, sk, 9, "summary");
+    ck_assert_int_eq(num(s, "skipped"), 0);
     ck_assert_int_eq(num(s, "cases"), 8);
     ck_assert_int_eq(num(s, "passed"), 3);
     ck_assert_int_eq(num(s, "failed"), 3);
@@ -553,13 +555,14 @@ START_TEST(report_junit_wellformed)
     ck_assert_msg(why == NULL, "JUnit not well-formed: %s", why ? why : "");
     ck_assert_uint_eq(strlen(buf), len); /* no NUL */
     ck_assert_uint_eq(count(buf, "<testsuites "), 1);
-    ck_assert_uint_eq(count(buf, "<testsuite "), 5); /* valid boundary malformed auth methods */
+    ck_assert_uint_eq(count(buf, "<testsuite "), 1); /* one per operation */
     ck_assert_uint_eq(count(buf, "<testcase "), N_RESULTS);
     ck_assert_uint_eq(count(buf, "<failure "), 3);
     ck_assert_uint_eq(count(buf, "<skipped "), 1);
     ck_assert_uint_eq(count(buf, "<system-out>"), 1);
-    ck_assert(strstr(buf, "<testsuite name=\"boundary\" tests=\"3\" failures=\"2\" errors=\"0\" "
-                          "skipped=\"0\""));
+    ck_assert(strstr(buf, "<testsuite name=\"POST /openapi/personalTag\" tests=\"8\" "
+                          "failures=\"3\" errors=\"0\" skipped=\"1\""));
+    ck_assert(strstr(buf, "<property name=\"operation\" value=\"POST /openapi/personalTag\"/>"));
     ck_assert(strstr(buf, "classname=\"manta-harness.malformed\" "
                           "name=\"malformed/name-wrong-type-number\""));
     ck_assert(strstr(buf, "<property name=\"seed\" value=\"18446744073709551615\"/>"));

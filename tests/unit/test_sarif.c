@@ -244,10 +244,46 @@ START_TEST(sarif_fingerprints_stable_and_distinct)
             ck_assert_str_ne(
                 fa, mh_json_get(result_at(a, j), "partialFingerprints")->child->valuestring);
     }
-    ck_assert_str_eq(mh_json_get(result_at(a, 0), "partialFingerprints")->child->valuestring,
-                     "malformed/name-wrong-type-number|negative_data_rejection");
+    const cJSON *fp = mh_json_get(result_at(a, 0), "partialFingerprints")->child;
+    ck_assert_str_eq(fp->string, "mantaHarnessFinding/v2");
+    ck_assert_str_eq(fp->valuestring, "POST /openapi/personalTag|malformed/name-wrong-type-number|"
+                                      "negative_data_rejection");
     cJSON_Delete(a);
     cJSON_Delete(b);
+}
+END_TEST
+
+/* Case ids are unique only within their operation: the same case and check
+ * in two operations are two alerts, each message naming its operation; a
+ * skipped case (never sent) gives no result even if a finding were on it. */
+START_TEST(sarif_operation_in_identity_skipped_no_result)
+{
+    static const mh_operation other = {.method = "POST",
+                                       .path = "/openapi/personalTag",
+                                       .id = "PATCH /openapi/personalTag",
+                                       .path_line = 141};
+    mh_result two[3];
+    mk(&two[0], "methods/x", &op, MH_OUTCOME_WARNING);
+    mh_result_add_finding(&two[0], MH_CHECK_UNSUPPORTED_METHOD, "", "got 200");
+    mk(&two[1], "methods/x", &other, MH_OUTCOME_WARNING);
+    mh_result_add_finding(&two[1], MH_CHECK_UNSUPPORTED_METHOD, "", "got 200");
+    mk(&two[2], "valid/skipped", &op, MH_OUTCOME_SKIPPED);
+    two[2].kase->skip_reason = strdup("no credentials");
+    mh_result_add_finding(&two[2], MH_CHECK_NOT_A_SERVER_ERROR, "", "never sent");
+    mh_run run = base_run("spec.json");
+    run.results = two;
+    run.result_count = 3;
+    cJSON *doc = write_sarif(&run, NULL);
+    validate_required(doc, 2);
+    const char *f0 = mh_json_get(result_at(doc, 0), "partialFingerprints")->child->valuestring;
+    const char *f1 = mh_json_get(result_at(doc, 1), "partialFingerprints")->child->valuestring;
+    ck_assert_str_ne(f0, f1);
+    ck_assert_str_eq(f1, "PATCH /openapi/personalTag|methods/x|unsupported_method");
+    ck_assert_str_eq(str(mh_json_get(result_at(doc, 0), "message"), "text"),
+                     "unsupported_method: POST /openapi/personalTag case methods/x: got 200");
+    cJSON_Delete(doc);
+    for (int i = 0; i < 3; i++)
+        mh_result_clear(&two[i]);
 }
 END_TEST
 
@@ -342,6 +378,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, sarif_rules_tag_security_checks);
     tcase_add_test(tc, sarif_messages_redacted_and_valid_utf8);
     tcase_add_test(tc, sarif_fingerprints_stable_and_distinct);
+    tcase_add_test(tc, sarif_operation_in_identity_skipped_no_result);
     tcase_add_test(tc, sarif_uri_relative_under_cwd_else_file_uri);
     tcase_add_test(tc, sarif_baseline_state_new_or_unchanged);
     tcase_add_test(tc, sarif_report_write_to_file);

@@ -6,11 +6,18 @@
  * redacted bytes) and, for people, as text.
  *
  *   {"tool":"manta-harness","kind":"case","version":1,"spec":"…",
- *    "operation":"POST /openapi/personalTag","base_url":"…","seed":1,
- *    "case":{"id","suite","method","target","headers":[["Name","value"]…],
+ *    "operation":"POST /openapi/personalTag"[,"operation_id":"…"],"base_url":"…","seed":1,
+ *    "case":{"id","suite"[,"operation"],"method","target","headers":[["Name","value"]…],
  *            "body":"…","body_base64":"…","body_schema_valid":true},
  *    "response":{"status":200,"content_type":"…"},
  *    "findings":[{"check","severity","message","path"}]}
+ *
+ * "operation" is the "METHOD /path" of the operation whose contract judges
+ * the case, "operation_id" its operationId when declared: replay finds the
+ * operation in the document by the first, else by the second (a case id is
+ * unique only within its operation). case.operation is there only when the
+ * case is reported under another "METHOD /path" (a methods case: the
+ * method it sends).
  */
 #ifndef MANTA_CASEFILE_H
 #define MANTA_CASEFILE_H
@@ -27,11 +34,12 @@ mh_status mh_casefile_write(const char *path, const mh_result *r, const mh_redac
                             mh_error *err);
 
 typedef struct {
-    char *spec;      /* as recorded */
-    char *operation; /* "POST /openapi/personalTag" */
+    char *spec;         /* as recorded */
+    char *operation;    /* "POST /openapi/personalTag" */
+    char *operation_id; /* its operationId; NULL when none was recorded */
     char *base_url;
     uint64_t seed;
-    mh_case *kase; /* op NULL; placeholders not yet filled */
+    mh_case *kase; /* op NULL; operation set from case.operation; placeholders not yet filled */
 } mh_casefile;
 
 /* Loads path (strict JSON). MH_ERR_IO / MH_ERR_JSON (line:column) /

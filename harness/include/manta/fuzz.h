@@ -21,9 +21,12 @@
  * MH_SUITE_FUZZ, its body validity (body_schema_valid) re-judged against
  * the operation's request schema: 0 only when the body is not JSON or is
  * schema-invalid, so a server that merely tolerates duplicate keys is not
- * blamed. Returns 0, or -1 on OOM. */
-int mh_fuzz_mutate(mh_prng *rng, const mh_case *base, size_t iteration, mh_case **out,
-                   const char **op);
+ * blamed. Byte-level mutations never cut into an occurrence of keep (a
+ * credential as it stands in the body; NULL or "" = nothing to keep): a
+ * flipped byte inside a secret would make it unrecognisable to redaction and
+ * leak the rest of it. Returns 0, or -1 on OOM. */
+int mh_fuzz_mutate(mh_prng *rng, const mh_case *base, size_t iteration, const char *keep,
+                   mh_case **out, const char **op);
 
 typedef void (*mh_fuzz_status_fn)(void *ctx, size_t iterations, size_t findings, double elapsed_ms);
 

@@ -45,15 +45,42 @@ typedef struct {
     size_t header_count;
     char *body; /* NULL = no body at all */
     size_t body_len;
-    int body_schema_valid; /* 1 when the body is strict JSON valid against the request schema */
-    size_t body_dropped;   /* bytes cut from the end of body after a large run judged the
-                              case (passed cases keep a prefix only); 0 = body is whole */
-    char *description;     /* one line: what this case tries */
-    char *operation;       /* "METHOD /path" the case is reported under when it is not
-                              op's own (a methods case: the method it sends); NULL = op->id */
-    char *skip_reason;     /* set: the case is not sent and its outcome is skipped, with
-                              this one-line reason (nothing sendable, no credentials ...) */
+    int body_schema_valid;   /* 1 when the body is strict JSON valid against the request schema */
+    size_t body_dropped;     /* bytes cut from the end of body after a large run judged the
+                                case (passed cases keep a prefix only); 0 = body is whole */
+    char *description;       /* one line: what this case tries */
+    char *operation;         /* "METHOD /path" the case is reported under when it is not
+                                op's own (a methods case: the method it sends); NULL = op->id */
+    char *skip_reason;       /* set: the case is not sent and its outcome is skipped, with
+                                this one-line reason (nothing sendable, no credentials ...) */
+    int any_declared_status; /* a valid case that does not demand 2xx: any declared status
+                                is accepted (generated identifiers, no declared 2xx) */
+    char *skip_pointer;      /* where the cause of the skip is: "/json/pointer" in the
+                                document, or "FILE#/pointer" in a file it refers to; NULL =
+                                none given (mh_case_skip_pointer then falls back on an
+                                unusable op's) */
 } mh_case;
+
+/* The operation c is reported under, "METHOD /path" with the path template as
+ * written: c->operation when set (a methods case: the method it sends), else
+ * c->op->id; "" when c has neither. Borrowed, never NULL. */
+const char *mh_case_operation(const mh_case *c);
+
+/* The operationId c reports: its operation's operationId when declared and c
+ * is the operation's own case (not reported under another "METHOD /path",
+ * as a methods case is); else NULL. Borrowed. */
+const char *mh_case_operation_id(const mh_case *c);
+
+/* The key c is counted under (DESIGN.md: summary.by_operation, JUnit
+ * testsuites): mh_case_operation_id(c) when set, else mh_case_operation(c).
+ * Borrowed, never NULL. */
+const char *mh_case_operation_key(const mh_case *c);
+
+/* Where the cause of c's skip is, as a new string: c->skip_pointer when set;
+ * else, when c's operation is unusable (op->skip_reason), op->skip_pointer
+ * ("FILE#/pointer" when op->skip_file names another file); else NULL (also
+ * for an empty pointer). Caller frees; NULL also on OOM. */
+char *mh_case_skip_pointer(const mh_case *c);
 
 typedef enum {
     MH_XFER_OK = 0,

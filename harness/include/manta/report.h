@@ -89,17 +89,48 @@ mh_status mh_report_sarif_write(const mh_run *run, FILE *f, mh_error *err);
 
 /* Summary counters computed from the results. by_check is indexed by
  * mh_check_id (check_list.h) and counts findings; findings whose check is
- * not in the catalogue are counted in other_findings. This function can't
- * fail. */
+ * not in the catalogue are counted in other_findings; known counts the
+ * findings a baseline marked known. elapsed_ms adds up the cases' exchange
+ * times (the time spent on them; requests overlap, so it is not wall time).
+ * Skipped cases (never sent) count in skipped, never in the other
+ * outcomes. This function can't fail. */
 typedef struct {
-    size_t cases, passed, failed, warnings, inconclusive;
-    size_t findings, other_findings;
+    size_t cases, passed, failed, warnings, inconclusive, skipped;
+    size_t findings, other_findings, known;
     size_t by_check[MH_CHECK_COUNT];
     size_t suite_cases[MH_SUITE_COUNT], suite_failed[MH_SUITE_COUNT];
     size_t suite_passed[MH_SUITE_COUNT], suite_warnings[MH_SUITE_COUNT];
-    size_t suite_inconclusive[MH_SUITE_COUNT];
+    size_t suite_inconclusive[MH_SUITE_COUNT], suite_skipped[MH_SUITE_COUNT];
+    double elapsed_ms;
 } mh_summary;
 void mh_summary_compute(const mh_run *run, mh_summary *s);
+
+/* The summary of one operation's cases (DESIGN.md: summary.by_operation).
+ * key is the operationId, else "METHOD /path" (mh_case_operation_key; a
+ * methods case counts under its own "METHOD /path"); operation is the
+ * "METHOD /path" of its first case. Both borrow from the run's cases.
+ * cases[0..summary.cases) are the indexes in run->results of its cases, in
+ * plan order. */
+typedef struct {
+    const char *key;
+    const char *operation;
+    mh_summary summary;
+    const size_t *cases;
+} mh_operation_summary;
+
+/* One mh_operation_summary per distinct key of run's cases, in the order
+ * the keys first appear in the results (plan order). *out is a new array
+ * of *count entries (NULL when there are no results) the caller frees with
+ * one free() (the case indexes live in the same block); the strings in it
+ * borrow from run. MH_ERR_NOMEM leaves *out NULL. */
+mh_status mh_summary_by_operation(const mh_run *run, mh_operation_summary **out, size_t *count,
+                                  mh_error *err);
+
+/* 1 when the baseline's fixed entry e belongs to the operation summarised
+ * by g: e names g's operation, or e names none (a baseline file written
+ * before operations were recorded) and one of g's cases has e's case id. */
+int mh_summary_fixed_in(const mh_run *run, const mh_operation_summary *g,
+                        const mh_baseline_entry *e);
 
 /* The full URL of a case: base_url (trailing slashes dropped, as the
  * transport does) followed by the case target verbatim. Not redacted.

@@ -5,11 +5,16 @@
  * "index" in the full plan. Merging reads every shard report strictly
  * (json_strict.h), checks that they describe the same run (tool name and
  * version, spec, seed and base_url), puts the cases back in plan order,
- * and recomputes the summary: counts and by_check from the cases, the
- * baseline section as the sum of the shards' (fixed lists joined), and
- * duration_ms as the largest shard's, because shards run in parallel. The
- * run_id, interrupted flag and other top-level members come from the first
- * report (interrupted is true when any shard was).
+ * and recomputes the summary: counts (skipped included) and by_check from
+ * the cases; the baseline section as the sum of the shards' (fixed lists
+ * joined, sorted by operation, case, check, each entry once); duration_ms
+ * as the largest shard's, because shards run in parallel; and by_operation
+ * from the cases again, grouped by their "operation_id", else "operation",
+ * in plan order (each operation's duration_ms its exchanges' times added
+ * up, its baseline new/known from its findings' "known" flags and fixed the
+ * run's fixed entries that are its). The run_id, interrupted flag and other
+ * top-level members come from the first report (interrupted is true when
+ * any shard was).
  *
  * The merged document is kept as a cJSON tree from mh_json_parse, so every
  * case is carried over byte for byte (bodies already redacted and capped by
@@ -63,7 +68,7 @@ typedef struct {
     mh_result *results;
     size_t count;
     size_t *plan_index; /* per result */
-    mh_operation *ops;  /* one per distinct "operation" id; only id, method, path set */
+    mh_operation *ops;  /* one per distinct "operation"; only id, operation_id, method, path set */
     size_t op_count;
     char **strings; /* owned strings the run and findings borrow */
     size_t string_count;
@@ -78,7 +83,8 @@ typedef struct {
  * $MANTA_JWT_KEY and $MANTA_SECRET in requests are swapped for private
  * stand-ins the model's redactor maps back, so the curl reproductions the
  * writers derive expand them from the environment as the originals did. A
- * case whose "operation" is not among those of the tree gets op NULL.
+ * case whose "operation" is not among those of the tree gets op NULL; a
+ * skipped case gets its skip_reason and skip_pointer back.
  * On success *out is a new model (mh_report_model_free). MH_ERR_NOMEM. */
 mh_status mh_report_model_from_json(const cJSON *doc, mh_report_model **out, mh_error *err);
 
