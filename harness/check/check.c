@@ -1,5 +1,6 @@
 /* check.c — the checks of DESIGN.md (contract: check.h). */
 #include "manta/check.h"
+#include "check/headers.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -482,8 +483,10 @@ static void check_exchange(const mh_check_opts *o, unsigned long long en, mh_res
         check_methods_suite(o, en, r);
         return;
     }
-    if (k && k->op)
+    if (k && k->op) {
         mh_check_response(k->op, x->status, x->content_type, x->body, x->body_len, en, r);
+        mh__check_headers(k->op, x, en, r);
+    }
     if (k)
         check_suite_expectation(k, en, r);
     check_success_flag(en, r);

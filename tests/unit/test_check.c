@@ -327,6 +327,7 @@ START_TEST(check_catalogue_names_severities_in_design_order)
         {"not_a_server_error", MH_SEV_ERROR, 1},
         {"status_code_conformance", MH_SEV_ERROR, 0},
         {"content_type_conformance", MH_SEV_ERROR, 0},
+        {"response_headers_conformance", MH_SEV_ERROR, 0},
         {"response_schema_conformance", MH_SEV_ERROR, 0},
         {"negative_data_rejection", MH_SEV_ERROR, 0},
         {"positive_data_acceptance", MH_SEV_ERROR, 0},
@@ -350,7 +351,7 @@ START_TEST(check_catalogue_names_severities_in_design_order)
         ck_assert_msg(*mh_check_description(id), "%s: no description", want[i].name);
         ck_assert_msg(*mh_check_sarif_text(id), "%s: no SARIF text", want[i].name);
     }
-    ck_assert_int_eq(MH_CHECK_TRANSPORT_ERROR, 8);
+    ck_assert_int_eq(MH_CHECK_TRANSPORT_ERROR, 9);
 }
 END_TEST
 

@@ -454,8 +454,8 @@ START_TEST(report_summary_counts_right)
     ck_assert_uint_eq(s.suite_cases[MH_SUITE_VALID], 2);
     ck_assert_uint_eq(s.suite_inconclusive[MH_SUITE_VALID], 1);
     ck_assert_uint_eq(s.suite_warnings[MH_SUITE_METHODS], 1);
-    ck_assert_uint_eq(s.by_check[8], 1); /* transport_error */
-    ck_assert_str_eq(mh_checks[8].name, "transport_error");
+    ck_assert_uint_eq(s.by_check[MH_CHECK_TRANSPORT_ERROR], 1);
+    ck_assert_str_eq(mh_checks[MH_CHECK_TRANSPORT_ERROR].name, "transport_error");
 }
 END_TEST
 

@@ -34,6 +34,9 @@
     X(CONTENT_TYPE_CONFORMANCE, "content_type_conformance", MH_SEV_ERROR, 0,                       \
       "the response media type is not declared for that status",                                   \
       "The response media type is not declared for that status.")                                  \
+    X(RESPONSE_HEADERS_CONFORMANCE, "response_headers_conformance", MH_SEV_ERROR, 0,               \
+      "a required response header is missing, or a declared header's value violates its schema",   \
+      "A declared response header is missing or violates its schema.")                             \
     X(RESPONSE_SCHEMA_CONFORMANCE, "response_schema_conformance", MH_SEV_ERROR, 0,                 \
       "the body is not strict RFC 8259 JSON or violates the declared schema",                      \
       "The response body is not strict JSON or violates the declared schema.")                     \
