@@ -10,6 +10,7 @@
 #include "manta/check.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "spec_source.h"
 #include "manta/jwt.h"
 #include "manta/model.h"
 #include "manta/transport.h"
@@ -189,7 +190,7 @@ static int replay(const replay_flags *f, mh_casefile *cf)
     mh_spec *spec = NULL;
     mh_error err;
     mh_error_clear(&err);
-    if (mh_spec_load(spec_path, &spec, &err) != MH_OK)
+    if (mh_cli_spec_load(spec_path, NULL, &spec, &err) != MH_OK)
         return fail(&err, MH_EXIT_USAGE);
     mh_result r = {0};
     r.kase = cf->kase;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "cmd_run.h"
+#include "spec_source.h"
 #include "manta/baseline.h"
 #include "manta/json_strict.h"
 #include "manta/redact.h"
@@ -495,7 +496,8 @@ int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
     s->spec_path = c->spec_path ? c->spec_path : mh_cli_default_spec();
     mh_error err;
     mh_error_clear(&err);
-    if (mh_spec_load(s->spec_path, &s->spec, &err) != MH_OK)
+    mh_cli_fetch_opts fo = {c->cacert, c->insecure, (long)c->timeout_ms};
+    if (mh_cli_spec_load(s->spec_path, &fo, &s->spec, &err) != MH_OK)
         return print_error(&err);
     for (size_t i = 0; i < mh_spec_warning_count(s->spec); i++) { /* never the exit code */
         const char *ptr, *file, *msg = mh_spec_warning(s->spec, i, &ptr, &file);

@@ -8,6 +8,7 @@
 #include "manta/check.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "spec_source.h"
 #include "manta/fileio.h"
 #include "manta/model.h"
 #include "manta/spec.h"
@@ -217,7 +218,7 @@ int mh_cmd_validate(int argc, char **argv)
     mh_spec *spec = NULL;
     mh_error err;
     mh_error_clear(&err);
-    if (mh_spec_load(spec_path, &spec, &err) != MH_OK) {
+    if (mh_cli_spec_load(spec_path, NULL, &spec, &err) != MH_OK) {
         char line[1400];
         mh_error_format(&err, line, sizeof line);
         if (err.file[0])

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "manta/fileio.h"
 #include "manta/json_strict.h"
@@ -24,6 +25,8 @@ typedef struct {
     mh_error *err;
     const char *root_path;
     char root_canon[PATH_MAX]; /* "" when the root is not a file */
+    mh__fetch_fn fetch;        /* set: documents are URLs, read with it */
+    void *fetch_ctx;
 } bundler;
 
 static int is_remote(const char *ref)
@@ -74,7 +77,14 @@ static size_t file_index(bundler *b, const char *canon, const char *shown)
     }
     char *buf = NULL;
     size_t len = 0;
-    if (mh_file_read(canon, MAX_FILE_BYTES, &buf, &len, b->err) != MH_OK) {
+    if (b->fetch) {
+        if (b->fetch(b->fetch_ctx, canon, &buf, &len, b->err) != MH_OK) {
+            char why[sizeof b->err->message];
+            snprintf(why, sizeof why, "%s", b->err ? b->err->message : "");
+            mh_error_set(b->err, MH_ERR_REF, "cannot fetch referenced document %s: %s", canon, why);
+            return 0;
+        }
+    } else if (mh_file_read(canon, MAX_FILE_BYTES, &buf, &len, b->err) != MH_OK) {
         mh_error_set(b->err, MH_ERR_REF, "cannot read referenced file %s: %s", shown,
                      strerror(errno));
         return 0;
@@ -126,6 +136,73 @@ static char *resolve_file(const char *doc_path, const char *r, size_t flen, char
     return ok;
 }
 
+int mh__is_http_url(const char *s)
+{
+    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
+}
+
+/* Length of "scheme://authority" at the start of url. */
+static size_t origin_len(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    return (size_t)(p - url) + strcspn(p, "/?#");
+}
+
+/* Removes "." and ".." segments from path (RFC 3986 5.2.4), in place; a ".."
+ * never climbs above the root. */
+static void remove_dots(char *path)
+{
+    char *out = path;
+    for (const char *in = path; *in;) {
+        const char *end = strchr(in + 1, '/');
+        size_t n = end ? (size_t)(end - in) : strlen(in);
+        if (n == 2 && in[1] == '.') {                        /* "/." */
+        } else if (n == 3 && in[1] == '.' && in[2] == '.') { /* "/.." */
+            while (out > path && *--out != '/')
+                ;
+        } else {
+            memmove(out, in, n);
+            out += n;
+        }
+        in += n;
+    }
+    if (out == path)
+        *out++ = '/';
+    *out = '\0';
+}
+
+/* The URL a relative reference r[0..flen) names from the document at base
+ * (same scheme, host and port by construction); NULL on OOM. */
+static char *resolve_url(const char *base, const char *r, size_t flen)
+{
+    size_t o = origin_len(base);
+    mh__buf path = MH__BUF_INIT;
+    if (r[0] == '/')
+        mh__buf_add(&path, r, flen);
+    else {
+        const char *rest = base + o;
+        size_t dir = strcspn(rest, "?#");
+        while (dir && rest[dir - 1] != '/')
+            dir--;
+        mh__buf_add(&path, dir ? rest : "/", dir ? dir : 1);
+        mh__buf_add(&path, r, flen);
+    }
+    char *p = mh__buf_take(&path, NULL);
+    if (!p)
+        return NULL;
+    if (p[0] != '/') { /* always starts with '/' here; kept for safety */
+        free(p);
+        return NULL;
+    }
+    remove_dots(p);
+    mh__buf url = MH__BUF_INIT;
+    mh__buf_add(&url, base, o);
+    mh__buf_adds(&url, p);
+    free(p);
+    return mh__buf_take(&url, NULL);
+}
+
 /* Rewrites the $ref member ref of obj, found in the file with index doc
  * (0 = the root) at pointer at, into a local pointer. */
 static mh_status rewrite_ref(bundler *b, cJSON *obj, const cJSON *ref, size_t doc, const char *at)
@@ -144,7 +221,23 @@ static mh_status rewrite_ref(bundler *b, cJSON *obj, const cJSON *ref, size_t do
     if (hash == r && doc == 0)
         return MH_OK; /* a local pointer of the root stays as it is */
     size_t target = doc;
-    if (hash != r) { /* names a file */
+    if (hash != r && b->fetch) { /* names another document at a URL */
+        char *url = resolve_url(doc_path, r, hash ? (size_t)(hash - r) : strlen(r));
+        if (!url)
+            return mh_error_set(b->err, MH_ERR_NOMEM, "out of memory");
+        target = strcmp(url, b->root_path) == 0 ? 0 : file_index(b, url, r);
+        int root = strcmp(url, b->root_path) == 0;
+        free(url);
+        if (!target && !root) {
+            if (b->err && !b->err->file[0]) {
+                char *member = mh__jsonptr_append(at, "$ref");
+                mh_error_at_file(b->err, doc_path ? doc_path : "", 0, 0, -1);
+                mh_error_at_pointer(b->err, member ? member : at);
+                free(member);
+            }
+            return b->err ? b->err->code : MH_ERR_REF;
+        }
+    } else if (hash != r) { /* names a file */
         char canon[PATH_MAX];
         if (!resolve_file(doc_path, r, hash ? (size_t)(hash - r) : strlen(r), canon))
             return ref_error(b, doc_path, at, "$ref \"%.300s\" names a file that cannot be read",
@@ -213,14 +306,32 @@ static mh_status graft(bundler *b, cJSON *root)
     return MH_OK;
 }
 
+static mh_status bundle(bundler *pb, cJSON *root);
+
 mh_status mh__bundle(cJSON *root, const char *root_path, mh__bundle_files *files, mh_error *err)
 {
     memset(files, 0, sizeof *files);
-    if (!cJSON_IsObject(root))
-        return MH_OK;
-    bundler b = {files, NULL, MH__BUF_INIT, MH__BUF_INIT, err, root_path, ""};
+    bundler b = {files, NULL, MH__BUF_INIT, MH__BUF_INIT, err, root_path, "", NULL, NULL};
     if (!root_path || !realpath(root_path, b.root_canon))
         b.root_canon[0] = '\0';
+    return bundle(&b, root);
+}
+
+mh_status mh__bundle_url(cJSON *root, const char *root_url, mh__fetch_fn fetch, void *ctx,
+                         mh__bundle_files *files, mh_error *err)
+{
+    memset(files, 0, sizeof *files);
+    bundler b = {files, NULL, MH__BUF_INIT, MH__BUF_INIT, err, root_url, "", fetch, ctx};
+    return bundle(&b, root);
+}
+
+/* Walks the root, then every document found while walking, and grafts them. */
+static mh_status bundle(bundler *pb, cJSON *root)
+{
+    bundler b = *pb;
+    mh__bundle_files *files = b.files;
+    if (!cJSON_IsObject(root))
+        return MH_OK;
     mh_status st = walk(&b, root, 0, "");
     /* Files found while walking files are appended: walk each once. */
     for (size_t i = 0; st == MH_OK && i < files->count; i++)

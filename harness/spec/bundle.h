@@ -41,6 +41,20 @@ typedef struct {
  * referenced file that does not parse, MH_ERR_NOMEM. */
 mh_status mh__bundle(cJSON *root, const char *root_path, mh__bundle_files *files, mh_error *err);
 
+/* Reads the document at an http(s) URL (spec.h's mh_spec_fetch_fn). */
+typedef mh_status (*mh__fetch_fn)(void *ctx, const char *url, char **buf, size_t *len,
+                                  mh_error *err);
+
+/* mh__bundle for a root document that came from root_url: relative
+ * references resolve against the referring document's URL (dot segments
+ * removed), so they stay on its scheme, host and port, and are fetched with
+ * fetch; every other rule is mh__bundle's. */
+mh_status mh__bundle_url(cJSON *root, const char *root_url, mh__fetch_fn fetch, void *ctx,
+                         mh__bundle_files *files, mh_error *err);
+
+/* 1 when s starts with "http://" or "https://" (case-insensitive). */
+int mh__is_http_url(const char *s);
+
 void mh__bundle_files_free(mh__bundle_files *files);
 
 /* Maps a pointer into the bundled document back to its file: for

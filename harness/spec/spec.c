@@ -524,7 +524,7 @@ static void locate_error(const mh_spec *sp, mh_error *err)
 /* Parses (JSON or YAML), checks the version, bundles external $refs and
  * loads everything. */
 static mh_status load_text(mh_spec *sp, const char *buf, size_t len, const char *path,
-                           mh_error *err)
+                           mh_spec_fetch_fn fetch, void *ctx, mh_error *err)
 {
     mh_status st = mh_document_parse(buf, len, sp->name, &sp->doc, err);
     if (st != MH_OK)
@@ -532,7 +532,9 @@ static mh_status load_text(mh_spec *sp, const char *buf, size_t len, const char 
     loader L = {sp, buf, len, err, MH_OK, 0, 0, 0, 0};
     if ((st = check_version(&L)) != MH_OK)
         return st;
-    if ((st = mh__bundle(sp->doc, path, &sp->bundle, err)) != MH_OK)
+    st = fetch ? mh__bundle_url(sp->doc, path, fetch, ctx, &sp->bundle, err)
+               : mh__bundle(sp->doc, path, &sp->bundle, err);
+    if (st != MH_OK)
         return st;
     return load_document(&L);
 }
@@ -547,7 +549,38 @@ mh_status mh_spec_load_buffer(const char *buf, size_t len, const char *name, mh_
         free(sp);
         return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
     }
-    mh_status st = load_text(sp, buf, len, name, err);
+    mh_status st = load_text(sp, buf, len, name, NULL, NULL, err);
+    if (st != MH_OK) {
+        locate_error(sp, err);
+        mh_spec_free(sp);
+        return st;
+    }
+    *out = sp;
+    return MH_OK;
+}
+
+mh_status mh_spec_load_url(const char *url, mh_spec_fetch_fn fetch, void *ctx, mh_spec **out,
+                           mh_error *err)
+{
+    *out = NULL;
+    mh_error_clear(err);
+    if (!mh__is_http_url(url) || !fetch)
+        return mh_error_set(err, MH_ERR_USAGE, "not an http(s) URL: %.300s", url ? url : "");
+    char *buf = NULL;
+    size_t len = 0;
+    mh_status st = fetch(ctx, url, &buf, &len, err);
+    if (st != MH_OK) {
+        mh_error_at_file(err, url, 0, 0, -1);
+        return st;
+    }
+    mh_spec *sp = calloc(1, sizeof *sp);
+    if (!sp || !(sp->name = strdup(url))) {
+        free(sp);
+        free(buf);
+        return mh_error_set(err, MH_ERR_NOMEM, "out of memory");
+    }
+    st = load_text(sp, buf, len, url, fetch, ctx, err);
+    free(buf);
     if (st != MH_OK) {
         locate_error(sp, err);
         mh_spec_free(sp);

@@ -1050,6 +1050,110 @@ START_TEST(spec_security_none_declared_is_public)
 }
 END_TEST
 
+/* ---- a document read from a URL: relative $refs fetched from the same origin ---- */
+
+typedef struct {
+    const char *url, *text;
+} fake_doc;
+
+static const fake_doc fake_docs[] = {
+    {"https://api.example.test/v1/openapi.yaml",
+     "openapi: 3.1.0\n"
+     "info: {title: remote, version: '1'}\n"
+     "paths:\n"
+     "  /pets/{id}:\n"
+     "    get:\n"
+     "      parameters: [{$ref: '/shared/params.yaml#/id'}]\n"
+     "      responses:\n"
+     "        '200': {description: ok, content: {application/json: {schema: {$ref: "
+     "'schemas/pet.yaml#/Pet'}}}}\n"
+     "        default: {description: err, content: {application/json: {schema: {$ref: "
+     "'../common/./errors.json#/Error'}}}}\n"
+     "components:\n"
+     "  schemas:\n"
+     "    Name: {type: string, maxLength: 10}\n"},
+    {"https://api.example.test/v1/schemas/pet.yaml",
+     "Pet: {type: object, required: [name], properties: {name: {$ref: "
+     "'../openapi.yaml#/components/schemas/Name'}}}\n"},
+    {"https://api.example.test/common/errors.json", "{\"Error\": {\"type\": \"object\"}}"},
+    {"https://api.example.test/shared/params.yaml",
+     "id: {name: id, in: path, required: true, schema: {type: integer}}\n"},
+    {"https://api.example.test/remote.yaml",
+     "openapi: 3.0.3\ninfo: {title: r, version: '1'}\npaths: {}\ncomponents: {schemas: "
+     "{A: {$ref: 'https://elsewhere.test/a.json#/A'}}}\n"},
+    {"https://api.example.test/broken-ref.yaml",
+     "openapi: 3.0.3\ninfo: {title: r, version: '1'}\npaths:\n  /a:\n    get:\n      "
+     "responses: {'200': {$ref: 'missing.yaml#/R'}}\n"},
+};
+
+typedef struct {
+    char fetched[8][128];
+    int count;
+} fetch_log;
+
+static mh_status fake_fetch(void *ctx, const char *url, char **buf, size_t *len, mh_error *err)
+{
+    fetch_log *log = ctx;
+    if (log->count < 8)
+        snprintf(log->fetched[log->count++], sizeof log->fetched[0], "%s", url);
+    for (size_t i = 0; i < sizeof fake_docs / sizeof fake_docs[0]; i++)
+        if (strcmp(fake_docs[i].url, url) == 0) {
+            *buf = strdup(fake_docs[i].text);
+            *len = strlen(*buf);
+            return MH_OK;
+        }
+    return mh_error_set(err, MH_ERR_NETWORK, "404 Not Found");
+}
+
+START_TEST(spec_load_url_fetches_relative_refs_from_the_same_origin)
+{
+    fetch_log log = {.count = 0};
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_int_eq(mh_spec_load_url(fake_docs[0].url, fake_fetch, &log, &sp, &err), MH_OK);
+    ck_assert_int_eq(log.count, 4); /* the root, then each referenced document once */
+    ck_assert_str_eq(log.fetched[1], "https://api.example.test/shared/params.yaml");
+    ck_assert_str_eq(log.fetched[2], "https://api.example.test/v1/schemas/pet.yaml");
+    ck_assert_str_eq(log.fetched[3], "https://api.example.test/common/errors.json");
+    const mh_operation *op = mh_spec_operation(sp, 0);
+    ck_assert_ptr_null(op->skip_reason);
+    ck_assert_str_eq(op->params[0].name, "id");
+    cJSON *long_name = cJSON_Parse("{\"name\":\"far too long a name\"}");
+    mh_violations v = {0};
+    ck_assert_uint_eq(mh_schema_validate(mh_operation_response(op, 200)->media[0].schema, long_name,
+                                         MH_DIR_RESPONSE, &v),
+                      1); /* the ref back into the root document's Name */
+    mh_violations_free(&v);
+    cJSON_Delete(long_name);
+    mh_spec_free(sp);
+}
+END_TEST
+
+START_TEST(spec_load_url_refuses_other_hosts_and_names_failed_fetches)
+{
+    fetch_log log = {.count = 0};
+    mh_spec *sp = NULL;
+    mh_error err;
+    ck_assert_int_eq(
+        mh_spec_load_url("https://api.example.test/remote.yaml", fake_fetch, &log, &sp, &err),
+        MH_ERR_REF);
+    ck_assert_msg(strstr(err.message, "elsewhere.test") && strstr(err.message, "not fetched"), "%s",
+                  err.message);
+    ck_assert_int_eq(log.count, 1);
+    ck_assert_int_eq(
+        mh_spec_load_url("https://api.example.test/broken-ref.yaml", fake_fetch, &log, &sp, &err),
+        MH_ERR_REF);
+    ck_assert_msg(strstr(err.message, "https://api.example.test/missing.yaml") &&
+                      strstr(err.message, "404"),
+                  "%s", err.message);
+    ck_assert_int_eq(
+        mh_spec_load_url("https://api.example.test/none.yaml", fake_fetch, &log, &sp, &err),
+        MH_ERR_NETWORK);
+    ck_assert_str_eq(err.file, "https://api.example.test/none.yaml");
+    ck_assert_int_eq(mh_spec_load_url("ftp://x/y", fake_fetch, &log, &sp, &err), MH_ERR_USAGE);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("spec");
@@ -1062,6 +1166,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, spec_broken_referenced_file_located_in_it);
     tcase_add_test(tc, spec_find_operation_lists_whole_ids);
     tcase_add_test(tc, spec_openapi31_loads);
+    tcase_add_test(tc, spec_load_url_fetches_relative_refs_from_the_same_origin);
+    tcase_add_test(tc, spec_load_url_refuses_other_hosts_and_names_failed_fetches);
     tcase_add_test(tc, spec_load_bundled_response_refs_resolve);
     tcase_add_loop_test(tc, spec_load_error_located, 0,
                         (int)(sizeof load_errors / sizeof load_errors[0]));

@@ -179,6 +179,22 @@ int mh_spec_openapi_minor(const mh_spec *spec);
 size_t mh_spec_warning_count(const mh_spec *spec);
 const char *mh_spec_warning(const mh_spec *spec, size_t i, const char **pointer, const char **file);
 
+/* Reads the document an http(s) URL names: on MH_OK *buf (malloc'd, the
+ * caller frees) holds *len bytes; otherwise err says why (a status other
+ * than 200, a transport failure, a size cap). Supplied by the caller, so the
+ * spec layer sends nothing itself (the CLI fetches with the run's TLS
+ * options, never following redirects). */
+typedef mh_status (*mh_spec_fetch_fn)(void *ctx, const char *url, char **buf, size_t *len,
+                                      mh_error *err);
+
+/* Loads the document at url, read once with fetch. Its relative $refs
+ * resolve against the referring document's URL, so they stay on the same
+ * scheme, host and port, and are read with fetch too; an absolute or
+ * protocol-relative URL in a $ref is refused like any remote reference.
+ * Otherwise as mh_spec_load; errors are located at the URL. */
+mh_status mh_spec_load_url(const char *url, mh_spec_fetch_fn fetch, void *ctx, mh_spec **out,
+                           mh_error *err);
+
 /* Frees the spec and every schema/operation it owns. NULL is a no-op. */
 void mh_spec_free(mh_spec *spec);
 
