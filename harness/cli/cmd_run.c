@@ -29,12 +29,19 @@ static void usage(FILE *out)
           "  --spec PATH|URL           OpenAPI 3.0.x or 3.1.x document, JSON or YAML, a\n"
           "                            file or an http(s) URL (default: bundled contract)\n"
           "  --base-url URL            target, e.g. http://127.0.0.1:8080/api   [MANTA_BASE_URL]\n"
-          "  --token JWT               bearer token to send                    [MANTA_TOKEN]\n"
+          "  --token JWT               bearer token to send (http bearer, oauth2 and\n"
+          "                            openIdConnect schemes)                  [MANTA_TOKEN]\n"
           "  --jwt-key KEY             HS256 key: mint tokens (enables expired and\n"
           "                            other-bot cases)                        [MANTA_JWT_KEY]\n"
           "  --bot-id ID               value of botId parameters and the botId claim of\n"
           "                            minted tokens                           [MANTA_BOT_ID]\n"
-          "  --secret S                real value of credential body properties [MANTA_SECRET]\n"
+          "  --secret S                real value of credential body properties of secured\n"
+          "                            operations                              [MANTA_SECRET]\n"
+          "  --basic USER:PASS         credentials of http basic schemes       [MANTA_BASIC]\n"
+          "  --api-key SCHEME=VALUE    the key of apiKey scheme SCHEME (its name under\n"
+          "                            components/securitySchemes); repeatable\n"
+          "                            [MANTA_API_KEY_<SCHEME>; MANTA_API_KEY when the\n"
+          "                            document has one apiKey scheme]\n"
           "  --cacert FILE             CA bundle for TLS verification\n"
           "  --insecure                do not verify TLS certificates (verification is on by "
           "default)\n"
@@ -94,6 +101,8 @@ enum {
     O_JWT_KEY,
     O_BOT_ID,
     O_SECRET,
+    O_BASIC,
+    O_API_KEY,
     O_CACERT,
     O_INSECURE,
     O_SUITE,
@@ -131,6 +140,8 @@ static const struct option long_opts[] = {
     {"jwt-key", required_argument, 0, O_JWT_KEY},
     {"bot-id", required_argument, 0, O_BOT_ID},
     {"secret", required_argument, 0, O_SECRET},
+    {"basic", required_argument, 0, O_BASIC},
+    {"api-key", required_argument, 0, O_API_KEY},
     {"cacert", required_argument, 0, O_CACERT},
     {"insecure", no_argument, 0, O_INSECURE},
     {"suite", required_argument, 0, O_SUITE},
@@ -253,6 +264,65 @@ static int add_value(mh_run_cli *c, mh_gen_value *list, size_t *n, const char *a
     return 0;
 }
 
+/* 1 when a credential value cannot be sent as it is: a CR, LF or other
+ * control byte would break (or inject into) the header or cookie it goes
+ * in. */
+static int bad_credential(const char *v)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return 1;
+    return 0;
+}
+
+/* Parses "SCHEME=VALUE" of --api-key; messages never echo VALUE. */
+static int add_api_key(mh_run_cli *c, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || !eq[1]) {
+        size_t shown = eq ? (size_t)(eq - arg) : strlen(arg);
+        mh_cli_error(CMD,
+                     "--api-key: expected SCHEME=VALUE (SCHEME: a name under "
+                     "components/securitySchemes), got '%.*s%s'",
+                     (int)(shown > 80 ? 80 : shown), arg, eq ? "=..." : "");
+        return -1;
+    }
+    size_t n = (size_t)(eq - arg);
+    for (size_t i = 0; i < c->api_key_count; i++) {
+        if (strlen(c->api_keys[i].scheme) == n && strncmp(c->api_keys[i].scheme, arg, n) == 0) {
+            mh_cli_error(CMD, "--api-key: scheme '%.*s' given twice", (int)(n > 80 ? 80 : n), arg);
+            return -1;
+        }
+    }
+    if (bad_credential(eq + 1)) {
+        mh_cli_error(CMD, "--api-key %.*s: the value holds a control character (CR, LF ...)",
+                     (int)(n > 80 ? 80 : n), arg);
+        return -1;
+    }
+    if (c->api_key_count == MH_RUN_CLI_MAX_LIST) {
+        mh_cli_error(CMD, "--api-key: at most %d", MH_RUN_CLI_MAX_LIST);
+        return -1;
+    }
+    mh_gen_api_key k = {keep(c, arg, n), eq + 1};
+    if (!k.scheme) {
+        mh_cli_error(CMD, "--api-key: out of memory");
+        return -1;
+    }
+    c->api_keys[c->api_key_count++] = k;
+    c->api_key_flags = c->api_key_count;
+    return 0;
+}
+
+/* Checks --basic (or MANTA_BASIC): USER:PASS, never echoed. */
+static int check_basic(const char *v, const char *from)
+{
+    if (v && !strchr(v, ':')) {
+        mh_cli_error(CMD, "%s: expected USER:PASS (a ':' between user and password)", from);
+        return -1;
+    }
+    return 0;
+}
+
 /* Applies one option; returns 0, or -1 after printing an error. */
 static int apply_opt(mh_run_cli *c, int opt, const char *arg)
 {
@@ -290,6 +360,11 @@ static int apply_opt(mh_run_cli *c, int opt, const char *arg)
     case O_SECRET:
         c->secret = arg;
         return 0;
+    case O_BASIC:
+        c->basic = arg;
+        return check_basic(arg, "--basic");
+    case O_API_KEY:
+        return add_api_key(c, arg);
     case O_CACERT:
         c->cacert = arg;
         return 0;
@@ -419,6 +494,9 @@ static int parse_args(int argc, char **argv, mh_run_cli *c)
     c->jwt_key = mh_cli_or_env(c->jwt_key, "MANTA_JWT_KEY");
     c->bot_id = mh_cli_or_env(c->bot_id, "MANTA_BOT_ID");
     c->secret = mh_cli_or_env(c->secret, "MANTA_SECRET");
+    if (!c->basic && (c->basic = mh_cli_or_env(NULL, "MANTA_BASIC")) != NULL &&
+        check_basic(c->basic, "MANTA_BASIC"))
+        return -1;
     return 0;
 }
 

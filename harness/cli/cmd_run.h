@@ -23,9 +23,16 @@ typedef struct {
     /* --param and --property ([SEL:]NAME=VALUE); the strings point into argv */
     mh_gen_value params[MH_RUN_CLI_MAX_LIST], properties[MH_RUN_CLI_MAX_LIST];
     size_t param_count, property_count;
-    char *owned[2 * MH_RUN_CLI_MAX_LIST]; /* the SEL and NAME copies the values point at */
+    char *owned[3 * MH_RUN_CLI_MAX_LIST]; /* the SEL, NAME and SCHEME copies the values point
+                                             at */
     size_t owned_count;
     const char *token, *jwt_key, *bot_id, *secret;
+    /* --api-key SCHEME=VALUE (repeatable; SCHEME copied into owned, VALUE in
+     * argv), then after the spec is loaded MANTA_API_KEY_<SCHEME> and
+     * MANTA_API_KEY (SCHEME then borrowed from the spec); --basic USER:PASS */
+    mh_gen_api_key api_keys[MH_RUN_CLI_MAX_LIST];
+    size_t api_key_count, api_key_flags;
+    const char *basic;
     const char *cacert;
     int insecure;
     unsigned suites;
@@ -56,6 +63,7 @@ int mh_run_cli_parse(int argc, char **argv, mh_run_cli *c);
 /* Random credentials for the embedded server: hex, never printed. */
 typedef struct {
     char bot_id[32], secret[40], jwt_key[72];
+    char api_keys[MH_RUN_CLI_MAX_LIST][32]; /* --list-cases: one example key per apiKey scheme */
 } mh_run_creds;
 
 /* Frees what parsing copied (the SEL and NAME parts of --param and
@@ -87,9 +95,9 @@ void mh_run_session_close(mh_run_session *s);
  * Returns 1 when any report failed, else 0. */
 int mh_run_cli_write_reports(const mh_run_cli *c, const mh_run *run, const char *cmd, int announce);
 
-/* c->base_url for console lines, with the configured token, JWT key and
- * secret replaced by their placeholders (a URL may carry one). Caller
- * frees; NULL on OOM. */
+/* c->base_url for console lines, with every configured credential (token,
+ * JWT key, secret, API keys, basic) replaced by its placeholder (a URL may
+ * carry one). Caller frees; NULL on OOM. */
 char *mh_run_cli_shown_url(const mh_run_cli *c);
 
 /* Runs the suite as configured; prints; returns the exit status. */

@@ -10,6 +10,7 @@
 #include "cmd_run.h"
 #include "spec_source.h"
 #include "manta/baseline.h"
+#include "manta/credential.h"
 #include "manta/json_strict.h"
 #include "manta/redact.h"
 #include "refserver.h"
@@ -158,9 +159,13 @@ char *mh_run_cli_shown_url(const mh_run_cli *c)
 {
     const char *url = c->base_url ? c->base_url : "";
     mh_redactor *red = mh_redactor_new();
-    if (!red || mh_redactor_add(red, c->token, "$MANTA_TOKEN") ||
-        mh_redactor_add(red, c->jwt_key, "$MANTA_JWT_KEY") ||
-        mh_redactor_add(red, c->secret, "$MANTA_SECRET")) {
+    int rc = !red || mh_redactor_add(red, c->token, "$MANTA_TOKEN") ||
+             mh_redactor_add(red, c->jwt_key, "$MANTA_JWT_KEY") ||
+             mh_redactor_add(red, c->secret, "$MANTA_SECRET") ||
+             mh_credential_redact_basic(red, c->basic);
+    for (size_t i = 0; i < c->api_key_count && !rc; i++)
+        rc = mh_credential_redact_api_key(red, c->api_keys[i].scheme, c->api_keys[i].value);
+    if (rc) {
         mh_redactor_free(red);
         return NULL;
     }
@@ -216,6 +221,9 @@ static int build_opts(mh_run_cli *c, const mh_run_session *s, mh_runner_opts *o,
     o->gen.bot_id = c->bot_id;
     o->gen.secret = c->secret;
     o->gen.token = c->jwt_key ? NULL : c->token;
+    o->gen.api_keys = c->api_keys;
+    o->gen.api_key_count = c->api_key_count;
+    o->gen.basic = c->basic;
     o->gen.jwt_key = c->jwt_key;
     o->gen.now = (long long)time(NULL);
     o->gen.suites = c->suites;
@@ -442,27 +450,133 @@ static int select_operations(const mh_run_cli *c, mh_run_session *s)
     return check_value_selectors(c, s->spec) ? MH_EXIT_USAGE : 0;
 }
 
-/* Without a token or key, the run goes on only when some selected operation
- * can be tested without one (the others then skip what needs credentials);
- * when every one needs a bearer token, that is a usage error, as it always
- * was for the bundled contract. */
-static int check_credentials(const mh_run_cli *c, const mh_run_session *s)
+/* The run goes on when some selected operation can be tested with the
+ * credentials given (the others then skip what needs credentials); when
+ * every usable one is secured and has none, that is a usage error, as it
+ * always was for the bundled contract without a token. */
+static int check_credentials(const mh_run_session *s)
 {
-    if (c->token || c->jwt_key)
-        return 0;
-    int bearer = 0;
+    const mh_operation *first = NULL;
     for (size_t i = 0; i < s->op_count; i++) {
         if (s->ops[i]->skip_reason)
             continue;
-        if (!mh_gen_wants_bearer(s->ops[i]))
+        if (mh_gen_op_access(&s->opts.gen, s->ops[i], NULL) != MH_GEN_NO_CREDENTIALS)
             return 0;
-        bearer = 1;
+        if (!first)
+            first = s->ops[i];
     }
-    if (!bearer)
+    if (!first)
         return 0; /* nothing usable: the plan says why */
-    mh_cli_error(CMD, "no credentials: give --token or --jwt-key (or MANTA_TOKEN / "
-                      "MANTA_JWT_KEY)");
+    char *why = NULL;
+    mh_gen_op_access(&s->opts.gen, first, &why);
+    mh_cli_error(CMD, "%s%s: %s",
+                 s->op_count > 1 ? "every selected operation needs credentials; " : "", first->id,
+                 why ? why : "no credentials");
+    free(why);
     return MH_EXIT_USAGE;
+}
+
+/* The apiKey schemes of spec, "a, b" (at most about 300 bytes), into buf;
+ * returns how many there are. */
+static size_t api_key_schemes(const mh_spec *spec, char *buf, size_t n)
+{
+    size_t count = 0, at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < mh_spec_scheme_count(spec); i++) {
+        const mh_security_scheme *sc = mh_spec_scheme(spec, i);
+        if (sc->type != MH_SCHEME_API_KEY)
+            continue;
+        if (at < n && at < 300) {
+            int w = snprintf(buf + at, n - at, "%s%s", count ? ", " : "", sc->name);
+            at = w < 0 ? n : at + (size_t)w;
+        }
+        count++;
+    }
+    return count;
+}
+
+/* 1 when c has an API key for the scheme called name. */
+static int has_api_key(const mh_run_cli *c, const char *name)
+{
+    for (size_t i = 0; i < c->api_key_count; i++)
+        if (strcmp(c->api_keys[i].scheme, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Adds the key of scheme name (borrowed) from the environment variable
+ * var, when it is set; -1 (printed) when its value cannot be sent. */
+static int api_key_from_env(mh_run_cli *c, const char *name, const char *var)
+{
+    const char *v = mh_cli_or_env(NULL, var);
+    if (!v || has_api_key(c, name) || c->api_key_count == MH_RUN_CLI_MAX_LIST)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) {
+            mh_cli_error(CMD, "%s: the value holds a control character (CR, LF ...)", var);
+            return -1;
+        }
+    }
+    c->api_keys[c->api_key_count++] = (mh_gen_api_key){name, v};
+    return 0;
+}
+
+/* Checks every --api-key SCHEME against the document (an apiKey scheme of
+ * it, else exit 2 listing them), then takes MANTA_API_KEY_<SCHEME> for
+ * each apiKey scheme without a key, and MANTA_API_KEY when the document
+ * has exactly one. */
+static int resolve_api_keys(mh_run_cli *c, const mh_spec *spec)
+{
+    char names[400];
+    size_t count = api_key_schemes(spec, names, sizeof names);
+    for (size_t i = 0; i < c->api_key_flags; i++) {
+        const mh_security_scheme *sc = mh_spec_find_scheme(spec, c->api_keys[i].scheme);
+        if (sc && sc->type == MH_SCHEME_API_KEY)
+            continue;
+        mh_cli_error(CMD, "--api-key %.100s: %s (apiKey schemes of the document: %s)",
+                     c->api_keys[i].scheme,
+                     sc ? "that security scheme is not of type apiKey"
+                        : "the document has no such security scheme",
+                     count ? names : "none");
+        return MH_EXIT_USAGE;
+    }
+    const mh_security_scheme *only = NULL;
+    for (size_t i = 0; i < mh_spec_scheme_count(spec); i++) {
+        const mh_security_scheme *sc = mh_spec_scheme(spec, i);
+        if (sc->type != MH_SCHEME_API_KEY)
+            continue;
+        char var[160];
+        if (api_key_from_env(c, sc->name, mh_credential_api_key_var(sc->name, var, sizeof var)))
+            return MH_EXIT_USAGE;
+        only = sc;
+    }
+    if (count == 1 && api_key_from_env(c, only->name, "MANTA_API_KEY"))
+        return MH_EXIT_USAGE;
+    if (count > 1 && mh_cli_or_env(NULL, "MANTA_API_KEY") && !c->quiet)
+        mh_cli_error(CMD,
+                     "warning: MANTA_API_KEY is not used: the document has %zu apiKey schemes "
+                     "(%s); give --api-key SCHEME=VALUE or MANTA_API_KEY_<SCHEME>",
+                     count, names);
+    return 0;
+}
+
+/* --list-cases needs no credentials: every apiKey scheme without a key and
+ * http basic get example values (redacted like real ones, one distinct key
+ * per scheme), so the listed plan is the one a run with credentials
+ * sends. */
+static void example_scheme_creds(mh_run_cli *c, const mh_spec *spec, mh_run_creds *ec)
+{
+    for (size_t i = 0; i < mh_spec_scheme_count(spec); i++) {
+        const mh_security_scheme *sc = mh_spec_scheme(spec, i);
+        if (sc->type != MH_SCHEME_API_KEY || has_api_key(c, sc->name) ||
+            c->api_key_count == MH_RUN_CLI_MAX_LIST)
+            continue;
+        char *v = ec->api_keys[c->api_key_count];
+        snprintf(v, sizeof ec->api_keys[0], "example-api-key-%zu", c->api_key_count + 1);
+        c->api_keys[c->api_key_count++] = (mh_gen_api_key){sc->name, v};
+    }
+    if (!c->basic)
+        c->basic = "example-user:example-password";
 }
 
 /* Starts the embedded reference server on the operation it will serve. */
@@ -504,8 +618,10 @@ int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
         mh_cli_error(CMD, "warning: %s%s%s: %s", file ? file : "", file ? "#" : "", ptr, msg);
     }
     int status = select_operations(c, s);
-    if (status)
+    if (status || (status = resolve_api_keys(c, s->spec)) != 0)
         return status;
+    if (c->list_cases)
+        example_scheme_creds(c, s->spec, &s->creds);
     if (!c->seed_set)
         c->seed = mh_cli_random_u64() >> 11; /* keep it short enough to type */
     if (!c->run_id)
@@ -516,7 +632,7 @@ int mh_run_session_open(mh_run_cli *c, mh_run_session *s)
         return status;
     if (build_opts(c, s, &s->opts, &err))
         return print_error(&err);
-    return check_credentials(c, s);
+    return check_credentials(s);
 }
 
 void mh_run_session_close(mh_run_session *s)

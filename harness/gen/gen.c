@@ -60,6 +60,7 @@ static void free_gen(mh__gen *g)
     free(g->token);
     free(g->token_expired);
     free(g->token_other);
+    free(g->basic_header);
 }
 
 /* The operation a case is reported under: its own label, else op's id. */
@@ -326,13 +327,13 @@ static mh_status check_opts(const mh_gen_opts *o, mh_error *err)
     return MH_OK;
 }
 
-/* 1 when an operation of the plan takes a bearer token. */
+/* 1 when an operation of the plan may take a bearer token. */
 static int needs_tokens(const mh_gen_opts *o)
 {
     size_t n;
     const mh_operation *const *ops = plan_ops(o, &n);
     for (size_t i = 0; i < n; i++)
-        if (mh_gen_wants_bearer(ops[i]))
+        if (mh__cred_wants_token(ops[i]))
             return 1;
     return 0;
 }
@@ -347,7 +348,8 @@ mh_status mh_gen_plan(const mh_gen_opts *o, mh_plan *out, mh_error *err)
         return st;
     g.o = o;
     g.bot_index = -1;
-    if ((st = mh__tokens_init(&g, needs_tokens(o), err)) != MH_OK)
+    if ((st = mh__tokens_init(&g, needs_tokens(o), err)) != MH_OK ||
+        (st = mh__cred_init(&g, err)) != MH_OK)
         goto done;
     if ((st = build_all(&g, out, err)) != MH_OK)
         goto done;

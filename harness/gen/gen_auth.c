@@ -1,10 +1,13 @@
-/* gen_auth.c — tokens, the auth suite and the methods suite. */
+/* gen_auth.c — tokens, the auth suite (bearer tokens, basic credentials,
+ * API keys, credential properties) and the methods suite. Above gen_case.c
+ * and gen_cred.c. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gen_internal.h"
+#include "manta/credential.h"
 #include "manta/json_strict.h"
 #include "manta/jwt.h"
 
@@ -129,6 +132,24 @@ static char *garbage_token(mh__gen *g)
     return mh__strdup(g, t);
 }
 
+/* 1 when tok is a JWT: three dot-separated parts, the first the base64url
+ * of a JSON object with a string "alg". */
+static int is_jwt(const char *tok)
+{
+    const char *d1 = strchr(tok, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    unsigned char *raw = NULL;
+    size_t len = 0;
+    if (!d2 || strchr(d2 + 1, '.') || mh_base64url_decode(tok, (size_t)(d1 - tok), &raw, &len) != 0)
+        return 0;
+    cJSON *head = NULL;
+    int jwt = mh_json_parse((const char *)raw, len, NULL, &head, NULL) == MH_JSON_OK &&
+              cJSON_IsString(mh_json_get(head, "alg"));
+    cJSON_Delete(head);
+    free(raw);
+    return jwt;
+}
+
 /* The auth cases of a bearer operation; with_token = 0 (no credentials
  * configured) keeps those that need no valid token. */
 static void header_auth_cases(mh__gen *g, int with_token)
@@ -158,12 +179,15 @@ static void header_auth_cases(mh__gen *g, int with_token)
     if (!with_token)
         return;
 
-    t = tampered(g, g->token);
-    bearer_case(g, "tampered-signature", "the valid token with one signature character changed", t);
-    free(t);
-    t = alg_none(g);
-    bearer_case(g, "alg-none", "alg:none with the valid claims and no signature", t);
-    free(t);
+    if (is_jwt(g->token)) { /* an opaque token has no signature or alg to attack */
+        t = tampered(g, g->token);
+        bearer_case(g, "tampered-signature", "the valid token with one signature character changed",
+                    t);
+        free(t);
+        t = alg_none(g);
+        bearer_case(g, "alg-none", "alg:none with the valid claims and no signature", t);
+        free(t);
+    }
     if (g->token_expired)
         bearer_case(g, "expired-token", "a correctly signed token that expired an hour ago",
                     g->token_expired);
@@ -196,15 +220,122 @@ static void wrong_credential_cases(mh__gen *g)
     }
 }
 
+/* "Basic " and the base64 of user:pass. */
+static char *basic_of(mh__gen *g, const char *user, const char *pass)
+{
+    char *up = mh__printf(g, "%s:%s", user, pass);
+    char *b64 = up ? mh_credential_basic_b64(up) : NULL;
+    char *h = b64 ? mh__printf(g, "Basic %s", b64) : NULL;
+    if (up && !b64)
+        g->oom = 1;
+    free(up);
+    free(b64);
+    return h;
+}
+
+/* n random characters of [A-Za-z0-9] from g->rng (n < 64). */
+static void random_word(mh__gen *g, char *out, size_t n)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    for (size_t i = 0; i < n; i++)
+        out[i] = abc[mh_prng_below(&g->rng, 62)];
+    out[n] = '\0';
+}
+
+/* The auth cases of an http basic operation; with_creds = 0 keeps those
+ * that need no configured credentials. The wrong password is random, never
+ * derived from the real one: base64 hides nothing. */
+static void basic_auth_cases(mh__gen *g, int with_creds)
+{
+    header_case(g, "no-authorization", "no Authorization header", NULL);
+    header_case(g, "basic-empty", "the Basic scheme with empty credentials", "Basic ");
+    for (int k = 0; k < 1 + with_creds; k++) {
+        mh_case *c = begin_auth(g, k ? "basic-wrong-password" : "basic-garbage",
+                                k ? "the configured user with a wrong password"
+                                  : "a random user and password");
+        char user[24], pass[24];
+        random_word(g, user, 12);
+        random_word(g, pass, 20);
+        const char *colon = k ? strchr(g->o->basic, ':') : NULL;
+        char *name = k ? mh__printf(g, "%.*s", (int)(colon ? colon - g->o->basic : 0), g->o->basic)
+                       : mh__strdup(g, user);
+        char *h = name ? basic_of(g, name, pass) : NULL;
+        if (c && h)
+            mh__case_header(g, c, "Authorization", h);
+        free(name);
+        free(h);
+        mh__case_finish(g, c, MH__KEEP);
+    }
+}
+
+/* One auth case that does to the API key of s what mode says: value is
+ * the value sent (MH__CRED_VALUE; NULL = a random one), in the place it
+ * moves to (MH__CRED_MOVE). */
+static void api_key_case(mh__gen *g, const mh_security_scheme *s, const char *tail,
+                         const char *desc, mh__cred_mode mode, const char *value, const char *in)
+{
+    char *base = mh__slug(g, s->name);
+    char *slug = base ? mh__printf(g, "%s-%s", base, tail) : NULL;
+    mh_case *c = slug ? begin_auth(g, slug, desc) : NULL;
+    char garbage[40];
+    if (c) {
+        random_word(g, garbage, 32);
+        g->cred = (mh__cred_variant){s, mode, value ? value : garbage, in};
+        mh__case_params(g, c, NULL);
+        memset(&g->cred, 0, sizeof g->cred);
+    }
+    free(base);
+    free(slug);
+    mh__case_finish(g, c, MH__KEEP);
+}
+
+/* The auth cases of an apiKey scheme s; with_creds = 0 keeps those that
+ * need no configured key. */
+static void api_key_cases(mh__gen *g, const mh_security_scheme *s, int with_creds)
+{
+    static const char *const places[] = {"header", "query", "cookie"};
+    char desc[400], tail[16];
+    snprintf(desc, sizeof desc, "no API key for security scheme %.100s (%s %.100s)", s->name, s->in,
+             s->param_name);
+    api_key_case(g, s, "missing", desc, MH__CRED_OMIT, NULL, NULL);
+    snprintf(desc, sizeof desc, "an empty API key for security scheme %.100s", s->name);
+    api_key_case(g, s, "empty", desc, MH__CRED_VALUE, "", NULL);
+    snprintf(desc, sizeof desc, "a random API key for security scheme %.100s", s->name);
+    api_key_case(g, s, "garbage", desc, MH__CRED_VALUE, NULL, NULL);
+    for (size_t i = 0; with_creds && i < 3; i++) {
+        if (strcmp(places[i], s->in) == 0)
+            continue;
+        snprintf(tail, sizeof tail, "in-%s", places[i]);
+        snprintf(desc, sizeof desc,
+                 "the valid API key of security scheme %.100s sent in the %s instead of the %s",
+                 s->name, places[i], s->in);
+        api_key_case(g, s, tail, desc, MH__CRED_MOVE, NULL, places[i]);
+    }
+}
+
 void mh__suite_auth(mh__gen *g)
 {
-    if (g->no_creds) {
-        header_auth_cases(g, 0);
-        return;
+    if (!g->secured)
+        return; /* anyone may call it: nothing to refuse */
+    /* The alternative the requests carry, else the first one. */
+    const mh_security_req *r = g->req ? g->req : &g->op->security[0];
+    int creds = g->req != NULL, authorization = 0, planned = 0;
+    for (size_t k = 0; k < r->count; k++) {
+        const mh_security_scheme *s = r->schemes[k];
+        if ((mh__cred_bearer(s) || s->type == MH_SCHEME_HTTP_BASIC) && !authorization) {
+            (mh__cred_bearer(s) ? header_auth_cases : basic_auth_cases)(g, creds);
+            authorization = planned = 1;
+        } else if (s->type == MH_SCHEME_API_KEY) {
+            api_key_cases(g, s, creds);
+            planned = 1;
+        }
     }
-    if (g->use_bearer)
-        header_auth_cases(g, 1);
-    wrong_credential_cases(g);
+    if (!planned) { /* schemes nothing can be configured for: a bare request */
+        mh_case *c = begin_auth(g, "no-credentials", "no credentials at all");
+        mh__case_finish(g, c, MH__KEEP);
+    }
+    if (creds)
+        wrong_credential_cases(g);
 }
 
 static int declared(const char *list, const char *method)

@@ -100,15 +100,18 @@ char *mh__target(mh__gen *g, const mh__variant *v)
         }
         free(t);
     }
+    mh__cred_query(g, &b, &first);
     return mh__gen_take(g, &b, NULL);
 }
 
-/* Appends the header parameters and the Cookie header of v to c. Returns 0,
- * or -1 on OOM. */
+/* Appends the API keys sent as headers, the header parameters and the
+ * Cookie header (API key cookies first) of v to c. Returns 0, or -1 on
+ * OOM. */
 static int add_param_headers(mh__gen *g, mh_case *c, const mh__variant *v)
 {
     mh__buf cookie = MH__BUF_INIT;
-    int rc = 0;
+    int rc = mh__cred_headers(g, c);
+    mh__cred_cookies(g, &cookie);
     for (size_t i = 0; i < g->param_count && rc == 0; i++) {
         int header = is_in(&g->params[i], "header");
         if (!header && !is_in(&g->params[i], "cookie"))
@@ -144,6 +147,7 @@ void mh__case_params(mh__gen *g, mh_case *c, const mh__variant *v)
     for (size_t i = 0; i < g->param_count; i++)
         if (is_in(&g->params[i], "header"))
             mh_case_remove_header(c, g->params[i].param->name);
+    mh__cred_remove_headers(g, c);
     mh_case_remove_header(c, "Cookie");
     if (add_param_headers(g, c, v) < 0)
         g->oom = 1;
@@ -188,11 +192,7 @@ mh_case *mh__case_begin(mh__gen *g, mh_suite s, const char *slug, const char *de
     int ok = c->id && c->method && c->target && c->description && (ct || !g->media);
     ok = ok && (!ct || mh_case_add_header(c, "Content-Type", ct) == 0);
     free(ct);
-    if (ok && g->use_bearer && g->token) {
-        char *auth = mh__printf(g, "Bearer %s", g->token);
-        ok = auth && mh_case_add_header(c, "Authorization", auth) == 0;
-        free(auth);
-    }
+    ok = ok && mh__cred_authorization(g, c) == 0;
     ok = ok && mh_case_add_header(c, "Accept", g->accept ? g->accept : "*/*") == 0;
     ok = ok && add_param_headers(g, c, NULL) == 0;
     if (!ok) {

@@ -8,6 +8,7 @@
  *   gen_auth.c   tokens, the auth and methods suites
  *   gen_pcase.c  the parameter cases of the valid, boundary and malformed suites
  *   gen_case.c   building and filing one case (mh__case_*, mh__target)
+ *   gen_cred.c   security: the alternative sent, where each credential goes
  *   gen_param.c  parameter values: configured, example or generated; schema checks
  *   gen_value.c  schema walking, schema-valid values, unique names, typical bodies
  *   gen_util.c   strings, body objects and their encodings, configured values
@@ -108,12 +109,29 @@ typedef enum {
     MH__EXPECT_NONSTRICT /* boundary duplicate keys: kept, not strict JSON */
 } mh__expect;
 
+/* How one request varies the credential of an apiKey scheme (the auth
+ * cases). */
+typedef enum {
+    MH__CRED_NORMAL = 0, /* as configured */
+    MH__CRED_OMIT,       /* left out */
+    MH__CRED_VALUE,      /* sent with another value */
+    MH__CRED_MOVE        /* the configured value, sent in another place */
+} mh__cred_mode;
+
+typedef struct {
+    const mh_security_scheme *scheme; /* the scheme varied; NULL = none */
+    mh__cred_mode mode;
+    const char *value; /* MH__CRED_VALUE (borrowed) */
+    const char *in;    /* MH__CRED_MOVE: "header", "query" or "cookie" */
+} mh__cred_variant;
+
 typedef struct {
     /* the plan */
     const mh_gen_opts *o;
     char *token; /* the valid bearer token (given or minted); NULL without credentials */
     char *token_expired;
     char *token_other;
+    char *basic_header;           /* "Basic <base64 of o->basic>"; NULL without basic credentials */
     size_t rep;                   /* current repetition, 1-based */
     unsigned long serial;         /* counter inside unique names */
     mh_prng rng;                  /* reseeded per case */
@@ -129,14 +147,17 @@ typedef struct {
     size_t prop_count;
     mh__pval *params; /* every parameter, in declaration order */
     size_t param_count;
-    int bot_index;      /* index into params of the botId parameter, -1 when none */
-    int use_bearer;     /* the requests carry Authorization: Bearer <token> */
-    char *no_creds;     /* set: secured, and no credentials fit (the reason) */
-    char *unsendable;   /* set: a required body none of whose media types can be sent */
-    char *accept;       /* the Accept header */
-    int demand_2xx;     /* valid cases demand 2xx (gen.h) */
-    mh_suite cur_suite; /* of the case being built */
-    int form_valid;     /* form bodies: the last one encoded was schema-valid */
+    int bot_index;              /* index into params of the botId parameter, -1 when none */
+    int secured;                /* security required: auth cases, credential properties */
+    const mh_security_req *req; /* the alternative the requests carry; NULL = none */
+    int use_bearer;             /* req takes the bearer token */
+    mh__cred_variant cred;      /* what the case being built does to a credential */
+    char *no_creds;             /* set: secured, and no credentials fit (the reason) */
+    char *unsendable;           /* set: a required body none of whose media types can be sent */
+    char *accept;               /* the Accept header */
+    int demand_2xx;             /* valid cases demand 2xx (gen.h) */
+    mh_suite cur_suite;         /* of the case being built */
+    int form_valid;             /* form bodies: the last one encoded was schema-valid */
 } mh__gen;
 
 /* ---- gen_util.c: strings and body objects ----
@@ -196,8 +217,9 @@ char *mh__param_serialize(const mh_param *p, const cJSON *v);
 
 /* node with its $ref resolved through the spec (NULL stays NULL). */
 const cJSON *mh__deref(const mh__gen *g, const cJSON *node);
-/* The JSON type s describes ("string", "object", ...; from type, properties,
- * items or the first allOf/oneOf/anyOf member that says), NULL when none.
+/* The JSON type s describes ("string", "object", ...; from type (of a type
+ * array, the first that is not "null"), properties, items or the first
+ * allOf/oneOf/anyOf member that says), NULL when none.
  * Borrowed from the spec. */
 const char *mh__type(const mh__gen *g, const cJSON *s);
 /* 1 and *v set when s has the number keyword kw, else 0. */
@@ -227,9 +249,9 @@ char *mh__payload_text(mh__gen *g, const mh__prop *p, const char *payload);
 const mh__prop *mh__main_prop(const mh__gen *g);
 /* Appends the typical valid body to b: credentials = secret, name-like =
  * unique values with payload (cut to 60 code points), other required
- * properties from their schemas, optional ones too when all is set; a
- * configured property (--property) replaces its value unless the case being
- * built is malformed. */
+ * properties from their schemas, optional ones too when all is set, readOnly
+ * ones never (unless configured); a configured property (--property)
+ * replaces its value unless the case being built is malformed. */
 void mh__body_typical(mh__gen *g, mh__body *b, const char *payload, int all);
 /* Raw JSON text of the configured text for a property or parameter of
  * schema s: the text as JSON when s is not a string and the text parses
@@ -248,6 +270,37 @@ void mh__params_free(mh__gen *g);
 /* 1 when v is valid against parameter p's schema (1 when p has none). */
 int mh__param_valid(const mh_param *p, const cJSON *v);
 
+/* ---- gen_cred.c: credentials of security schemes ---- */
+
+/* 1 when s takes the bearer token: http bearer, oauth2, openIdConnect. */
+int mh__cred_bearer(const mh_security_scheme *s);
+/* 1 when some alternative of op's security has a scheme that takes the
+ * bearer token (the plan then needs the token). */
+int mh__cred_wants_token(const mh_operation *op);
+/* Once per plan: g->basic_header from o->basic. MH_OK or MH_ERR_NOMEM. */
+mh_status mh__cred_init(mh__gen *g, mh_error *err);
+/* Sets g->secured, g->req, g->use_bearer and, for a secured operation
+ * without configured credentials, g->no_creds (the reason). MH_OK or
+ * MH_ERR_NOMEM. */
+mh_status mh__cred_setup(mh__gen *g, mh_error *err);
+/* The configured API key of the apiKey scheme s; NULL when none. */
+const char *mh__cred_api_key(const mh__gen *g, const mh_security_scheme *s);
+/* Adds Authorization to c when g->req takes one (Bearer <token>, else
+ * Basic). Returns 0, or -1 on OOM. */
+int mh__cred_authorization(mh__gen *g, mh_case *c);
+/* Adds the API keys of g->req sent as headers (as g->cred varies them).
+ * Returns 0, or -1 on OOM. */
+int mh__cred_headers(mh__gen *g, mh_case *c);
+/* Removes every header an API key of g->req may be sent as (g->cred only
+ * varies the schemes of g->req). */
+void mh__cred_remove_headers(mh__gen *g, mh_case *c);
+/* Appends the "name=value" pairs of API keys sent in the location in
+ * ("query": joined by '&', "cookie": by "; ") to b, each preceded by sep
+ * when b is not empty (query: *first says whether a '?' is due; it is
+ * written and cleared). Values percent-encoded as form parameters. */
+void mh__cred_query(mh__gen *g, mh__buf *b, int *first);
+void mh__cred_cookies(mh__gen *g, mh__buf *cookie);
+
 /* ---- gen_case.c: one case ---- */
 
 /* The request target: the path with its parameters filled in, then the query
@@ -258,8 +311,9 @@ char *mh__target(mh__gen *g, const mh__variant *v);
  * (seed, slug, repetition); a valid case's any_declared_status set from
  * g->demand_2xx. The caller files it with mh__case_finish. NULL on OOM. */
 mh_case *mh__case_begin(mh__gen *g, mh_suite s, const char *slug, const char *desc);
-/* Re-sends c's parameters as v says: its target, header parameters and
- * Cookie header are rebuilt. */
+/* Re-sends c's parameters as v says (and its API keys as g->cred says):
+ * its target, API key headers, header parameters and Cookie header are
+ * rebuilt. */
 void mh__case_params(mh__gen *g, mh_case *c, const mh__variant *v);
 /* Gives c the operation's typical valid body (payload for name-like
  * properties), encoded as its media type; no body for MH__BODY_NONE. */

@@ -1,7 +1,8 @@
-/* gen_op.c — one operation's inputs for the suites: what its body is (and
- * its top-level properties), its parameters' values, whether its requests
- * carry the bearer token, what they accept, and whether its valid cases may
- * demand a 2xx. Above gen_param.c and gen_value.c, below gen.c. */
+/* gen_op.c — one operation's inputs for the suites: its security (from
+ * gen_cred.c), what its body is (and its top-level properties), its
+ * parameters' values, what its requests accept, and whether its valid
+ * cases may demand a 2xx. Above gen_cred.c, gen_param.c and gen_value.c,
+ * below gen.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +121,9 @@ static mh_status setup_props(mh__gen *g, mh_error *err)
     for (size_t i = 0; i < g->prop_count; i++) {
         mh__prop *p = &g->props[i];
         int str = p->type && strcmp(p->type, "string") == 0;
-        p->credential = str && mh_credential_name(p->name);
+        /* A credential only where the operation is secured: a public
+         * create-user operation's "password" is the new user's, not ours. */
+        p->credential = str && g->secured && mh_credential_name(p->name);
         p->name_like = str && p->required && !p->credential && !mh_json_get(p->schema, "enum") &&
                        !mh_json_get(p->schema, "format") && !mh_json_get(p->schema, "pattern");
         p->slug = mh__slug(g, p->name);
@@ -134,70 +137,6 @@ static mh_status setup_props(mh__gen *g, mh_error *err)
                                 g->op->id, p->name);
     }
     return MH_OK;
-}
-
-static int bearer_scheme(const mh_security_scheme *s)
-{
-    return s->type == MH_SCHEME_HTTP_BEARER || s->type == MH_SCHEME_OAUTH2 ||
-           s->type == MH_SCHEME_OPENID;
-}
-
-/* 0 public, 1 a bearer token fits, 2 secured by schemes not supported yet. */
-static int security_kind(const mh_operation *op)
-{
-    if (!op->security_count)
-        return op->bearer_auth ? 1 : 0;
-    int bearer = 0;
-    for (size_t i = 0; i < op->security_count; i++) {
-        const mh_security_req *r = &op->security[i];
-        if (r->count == 0)
-            return 0; /* anonymous access allowed */
-        int all = 1;
-        for (size_t k = 0; k < r->count; k++)
-            all = all && bearer_scheme(r->schemes[k]);
-        bearer = bearer || all;
-    }
-    return bearer ? 1 : 2;
-}
-
-int mh_gen_wants_bearer(const mh_operation *op)
-{
-    return !op->skip_reason && security_kind(op) == 1;
-}
-
-/* "a, b" of the schemes of op's security, for the no-credentials reason. */
-static char *scheme_list(mh__gen *g)
-{
-    mh__buf b = MH__BUF_INIT;
-    mh__buf_add(&b, "", 0);
-    for (size_t i = 0; i < g->op->security_count; i++)
-        for (size_t k = 0; k < g->op->security[i].count && b.len < 300; k++)
-            mh__buf_addf(&b, "%s%s", b.len ? ", " : "", g->op->security[i].schemes[k]->name);
-    return mh__gen_take(g, &b, NULL);
-}
-
-static mh_status setup_security(mh__gen *g, mh_error *err)
-{
-    int kind = security_kind(g->op);
-    if (kind == 1 && g->token) {
-        g->use_bearer = 1;
-        return MH_OK;
-    }
-    if (kind == 0)
-        return MH_OK;
-    if (kind == 1) {
-        g->no_creds = mh__strdup(g, "no credentials for its bearer security: give --token or "
-                                    "--jwt-key (or MANTA_TOKEN / MANTA_JWT_KEY)");
-    } else {
-        char *schemes = scheme_list(g);
-        g->no_creds = schemes ? mh__printf(g,
-                                           "no credentials for its security (%s): only bearer "
-                                           "tokens can be configured so far",
-                                           schemes)
-                              : NULL;
-        free(schemes);
-    }
-    return g->no_creds ? MH_OK : mh_error_set(err, MH_ERR_NOMEM, "out of memory");
 }
 
 /* Accept: application/json when a declared answer is JSON, else the
@@ -253,13 +192,13 @@ mh_status mh__op_setup(mh__gen *g, const mh_operation *op, mh_error *err)
     g->op = op;
     if (op->skip_reason)
         return MH_OK;
-    mh_status st = choose_body(g, err);
+    mh_status st = mh__cred_setup(g, err);
+    if (st == MH_OK)
+        st = choose_body(g, err);
     if (st == MH_OK)
         st = setup_props(g, err);
     if (st == MH_OK)
         st = mh__params_setup(g, err);
-    if (st == MH_OK)
-        st = setup_security(g, err);
     if (st == MH_OK)
         st = setup_accept(g, err);
     if (st == MH_OK)
@@ -284,7 +223,10 @@ void mh__op_clear(mh__gen *g)
     g->root = NULL;
     g->props = NULL;
     g->prop_count = 0;
+    g->secured = 0;
+    g->req = NULL;
     g->use_bearer = 0;
+    memset(&g->cred, 0, sizeof g->cred);
     g->no_creds = NULL;
     g->unsendable = NULL;
     g->accept = NULL;

@@ -24,6 +24,11 @@ const char *mh__type(const mh__gen *g, const cJSON *s)
     const cJSON *t = mh_json_get(s, "type");
     if (cJSON_IsString(t))
         return t->valuestring;
+    /* 3.1 type arrays: the first type that is not "null" ([string, "null"]
+     * is a string that may be null). */
+    for (const cJSON *it = cJSON_IsArray(t) ? t->child : NULL; it; it = it->next)
+        if (cJSON_IsString(it) && strcmp(it->valuestring, "null") != 0)
+            return it->valuestring;
     if (mh_json_get(s, "properties"))
         return "object";
     if (mh_json_get(s, "items"))
@@ -227,9 +232,10 @@ static char *gen_object(mh__gen *g, const cJSON *s, int depth)
     if (depth <= 6 && mh__collect_props(g, s, &props, &n) < 0)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!props[i].required)
+        /* readOnly: the server's to set; never sent in a request */
+        if (!props[i].required || mh__flag(props[i].schema, "readOnly"))
             continue;
-        int cred = props[i].type && strcmp(props[i].type, "string") == 0 &&
+        int cred = g->secured && props[i].type && strcmp(props[i].type, "string") == 0 &&
                    mh_credential_name(props[i].name);
         char *v = cred ? mh__quote(g, g->o->secret) : mh__gen_value(g, props[i].schema, depth + 1);
         mh__body_add(g, &b, props[i].name, v);
@@ -250,16 +256,19 @@ char *mh__gen_value(mh__gen *g, const cJSON *s, int depth)
             g->oom = 1;
         return p;
     }
+    /* oneOf/anyOf without a type or properties of their own (or only "type:
+     * object"): the first alternative, whose properties are the ones that
+     * count. */
+    const cJSON *alt = s ? mh_json_get(s, "oneOf") : NULL;
+    if (!alt && s)
+        alt = mh_json_get(s, "anyOf");
+    const cJSON *own = s ? mh_json_get(s, "type") : NULL;
+    int objectish = !own || (cJSON_IsString(own) && strcmp(own->valuestring, "object") == 0);
+    if (cJSON_IsArray(alt) && alt->child && depth < 8 && objectish && !mh_json_get(s, "properties"))
+        return mh__gen_value(g, alt->child, depth + 1);
     const char *t = mh__type(g, s);
-    if (!t) {
-        /* oneOf/anyOf without a type of their own: the first alternative. */
-        const cJSON *alt = s ? mh_json_get(s, "oneOf") : NULL;
-        if (!alt && s)
-            alt = mh_json_get(s, "anyOf");
-        if (cJSON_IsArray(alt) && alt->child && depth < 8)
-            return mh__gen_value(g, alt->child, depth + 1);
+    if (!t)
         return mh__strdup(g, "\"sample\"");
-    }
     if (strcmp(t, "string") == 0) {
         char *p = mh__plain_string(g, s);
         char *q = p ? mh__quote(g, p) : NULL;
@@ -376,7 +385,7 @@ void mh__body_typical(mh__gen *g, mh__body *b, const char *payload, int all)
         const char *conf = g->cur_suite == MH_SUITE_MALFORMED
                                ? NULL
                                : mh__config(g, o->properties, o->property_count, p->name);
-        if (!p->required && !all && !conf)
+        if ((!p->required && !all && !conf) || (mh__flag(p->schema, "readOnly") && !conf))
             continue;
         char *raw;
         if (conf) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "manta/credential.h"
 #include "util/buf.h"
 
 char *mh_report_case_url(const mh_run *run, const mh_case *c)
@@ -27,13 +28,15 @@ char *mh_report_case_url(const mh_run *run, const mh_case *c)
     return u;
 }
 
+/* The placeholders of the run's redactor (manta/credential.h names the
+ * scheme credentials' ones), and these always. */
 static const char *const placeholders[] = {"$MANTA_TOKEN", "$MANTA_JWT_KEY", "$MANTA_SECRET"};
 #define PLACEHOLDER_COUNT 3
 
 /* One piece of a shell word: literal bytes, or a placeholder to expand. */
 typedef struct {
-    int var; /* 1 = placeholders[idx], expanded by the shell */
-    int idx;
+    int var;        /* 1 = the placeholder ph, expanded by the shell */
+    const char *ph; /* borrowed from placeholders[] or the run's redactor */
     const char *s;
     size_t len;
 } piece;
@@ -63,11 +66,11 @@ static void pieces_free(pieces *p)
     mh__buf_free(&p->v);
 }
 
-static int pieces_add(pieces *p, int var, int idx, const char *s, size_t len)
+static int pieces_add(pieces *p, int var, const char *ph, const char *s, size_t len)
 {
     if (!var && len == 0)
         return 0;
-    piece pc = {var, idx, s, len};
+    piece pc = {var, ph, s, len};
     mh__buf_add(&p->v, &pc, sizeof pc);
     return p->v.failed ? -1 : 0;
 }
@@ -79,21 +82,36 @@ static int pieces_own(pieces *p, char *buf)
     return p->owned.failed ? -1 : 0;
 }
 
-/* First placeholder text in s[0..len): its offset and index; -1 if none. */
-static long find_placeholder(const char *s, size_t len, int *idx)
+/* First placeholder text in s[0..len) (the longest one that starts there):
+ * its offset, and the placeholder in *ph; -1 if none. */
+static long find_placeholder(const mh_run *run, const char *s, size_t len, const char **ph)
 {
     for (size_t i = 0; i < len; i++) {
         if (s[i] != '$')
             continue;
+        *ph = mh_redact_placeholder_at(run->redactor, s + i, len - i);
         for (int k = 0; k < PLACEHOLDER_COUNT; k++) {
             size_t pl = strlen(placeholders[k]);
-            if (pl <= len - i && memcmp(s + i, placeholders[k], pl) == 0) {
-                *idx = k;
-                return (long)i;
-            }
+            if (pl <= len - i && memcmp(s + i, placeholders[k], pl) == 0 &&
+                (!*ph || strlen(*ph) < pl))
+                *ph = placeholders[k];
         }
+        if (*ph)
+            return (long)i;
     }
     return -1;
+}
+
+/* The shell text that expands to placeholder ph: "$NAME", and for the
+ * values derived from $MANTA_BASIC (USER:PASS) their derivation. */
+static void put_var(FILE *f, const char *ph)
+{
+    if (strcmp(ph, MH_PLACEHOLDER_BASIC_B64) == 0)
+        fputs("\"$(printf %s \"$MANTA_BASIC\" | base64 | tr -d '\\n')\"", f);
+    else if (strcmp(ph, MH_PLACEHOLDER_BASIC_PASSWORD) == 0)
+        fputs("\"${MANTA_BASIC#*:}\"", f);
+    else
+        fprintf(f, "\"%s\"", ph);
 }
 
 /* Redacts one stretch of original text (no placeholder text in it) and
@@ -107,14 +125,14 @@ static int pieces_redacted(pieces *p, const mh_run *run, const char *s, size_t l
         return -1;
     }
     size_t i = 0;
-    int idx;
+    const char *ph;
     long at;
-    while ((at = find_placeholder(red + i, rl - i, &idx)) >= 0) {
-        if (pieces_add(p, 0, 0, red + i, (size_t)at) != 0 || pieces_add(p, 1, idx, NULL, 0) != 0)
+    while ((at = find_placeholder(run, red + i, rl - i, &ph)) >= 0) {
+        if (pieces_add(p, 0, NULL, red + i, (size_t)at) != 0 || pieces_add(p, 1, ph, NULL, 0) != 0)
             return -1;
-        i += (size_t)at + strlen(placeholders[idx]);
+        i += (size_t)at + strlen(ph);
     }
-    return pieces_add(p, 0, 0, red + i, rl - i);
+    return pieces_add(p, 0, NULL, red + i, rl - i);
 }
 
 /* Splits original text s[0..len) into pieces: text that already reads like
@@ -122,12 +140,12 @@ static int pieces_redacted(pieces *p, const mh_run *run, const char *s, size_t l
 static int pieces_build(pieces *p, const mh_run *run, const char *s, size_t len)
 {
     size_t i = 0;
-    int idx;
+    const char *ph;
     long at;
-    while ((at = find_placeholder(s + i, len - i, &idx)) >= 0) {
-        size_t pl = strlen(placeholders[idx]);
+    while ((at = find_placeholder(run, s + i, len - i, &ph)) >= 0) {
+        size_t pl = strlen(ph);
         if (pieces_redacted(p, run, s + i, (size_t)at) != 0 ||
-            pieces_add(p, 0, 0, s + i + at, pl) != 0)
+            pieces_add(p, 0, NULL, s + i + at, pl) != 0)
             return -1;
         i += (size_t)at + pl;
     }
@@ -212,7 +230,7 @@ static void shell_word(FILE *f, const pieces *p)
             fputc('\'', f);
         open = 0;
         if (pc->var)
-            fprintf(f, "\"%s\"", placeholders[pc->idx]);
+            put_var(f, pc->ph);
         else
             shell_ansi_c(f, pc->s, pc->len);
     }
@@ -244,7 +262,7 @@ static void emit_printf(FILE *f, const pieces *p)
         const piece *pc = pieces_at(p, i);
         fputc(' ', f);
         if (pc->var) {
-            fprintf(f, "\"%s\"", placeholders[pc->idx]);
+            put_var(f, pc->ph);
             continue;
         }
         fputc('\'', f);
@@ -272,8 +290,24 @@ static int case_has_header(const mh_case *c, const char *name)
     return 0;
 }
 
+/* 1 when h is Authorization: Basic with the configured credentials:
+ * written as curl's -u "$MANTA_BASIC", which builds the same header. */
+static int basic_credentials(const mh_run *run, const mh_header *h)
+{
+    if (strcasecmp(h->name, "Authorization") != 0 || strncmp(h->value, "Basic ", 6) != 0)
+        return 0;
+    char *red = mh__report_redact_bytes(run, h->value + 6, strlen(h->value + 6), NULL);
+    int yes = red && strcmp(red, MH_PLACEHOLDER_BASIC_B64) == 0;
+    free(red);
+    return yes;
+}
+
 static int emit_header(FILE *f, const mh_run *run, const mh_header *h)
 {
+    if (basic_credentials(run, h)) {
+        fputs(" -u \"$MANTA_BASIC\"", f);
+        return 0;
+    }
     size_t nl = strlen(h->name), vl = strlen(h->value);
     char *line = malloc(nl + vl + 3);
     if (!line)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "manta/credential.h"
 #include "util/buf.h"
 
 int mh_runner_in_shard(size_t i, unsigned k, unsigned n)
@@ -22,6 +23,9 @@ mh_redactor *mh_runner_redactor(const mh_gen_opts *g, const char *const *tokens,
     rc |= mh_redactor_add(r, g->token, "$MANTA_TOKEN");
     rc |= mh_redactor_add(r, g->jwt_key, "$MANTA_JWT_KEY");
     rc |= mh_redactor_add(r, g->secret, "$MANTA_SECRET");
+    rc |= mh_credential_redact_basic(r, g->basic);
+    for (size_t i = 0; i < g->api_key_count; i++)
+        rc |= mh_credential_redact_api_key(r, g->api_keys[i].scheme, g->api_keys[i].value);
     for (size_t i = 0; i < n; i++)
         rc |= mh_redactor_add(r, tokens[i], "$MANTA_TOKEN");
     if (rc) {

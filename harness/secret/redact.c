@@ -341,3 +341,18 @@ int mh_redact_contains(const mh_redactor *r, const char *s, size_t len, const ch
     }
     return 0;
 }
+
+const char *mh_redact_placeholder_at(const mh_redactor *r, const char *s, size_t len)
+{
+    const char *best = NULL;
+    size_t best_len = 0;
+    const pattern *v = r ? patterns(r) : NULL;
+    for (size_t i = 0; r && i < pattern_count(r); i++) {
+        size_t pl = strlen(v[i].placeholder);
+        if (pl > best_len && pl <= len && memcmp(s, v[i].placeholder, pl) == 0) {
+            best = v[i].placeholder;
+            best_len = pl;
+        }
+    }
+    return best;
+}

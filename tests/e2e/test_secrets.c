@@ -1,9 +1,13 @@
-/* test_secrets.c — the token, the JWT key and the body secret never leave
+/* test_secrets.c — the token, the JWT key, the body secret and the
+ * credentials of security schemes (API keys in a header, the query and a
+ * cookie; http basic user:pass, its password and its base64) never leave
  * the harness: every subcommand x every output it makes (stdout, stderr,
  * json/junit/html/sarif reports, baselines, fuzz case files, merged reports,
  * serve's log), with secrets that need JSON escaping and percent-encoding,
  * given by flag and by environment, against the in-process reference server
- * whose echo-secret and echo-token faults put them into the answers.
+ * whose echo-secret and echo-token faults put them into the answers, and
+ * against a server that echoes every scheme credential it receives
+ * (tests/data/whole/secured.yaml).
  *
  * Each secret carries a distinctive alphanumeric core: whatever escaping an
  * output applies (JSON, \u, percent, HTML, XML, shell quoting) keeps those
@@ -31,6 +35,7 @@
 #include "manta/spec.h"
 #include "testutil.h"
 #include "tu_report.h"
+#include "tu_hostile.h"
 #include "tu_server.h"
 #include "tu_tmp.h"
 
@@ -40,6 +45,20 @@
 #define SECRET_CORE "QzS3cX7"
 #define KEY "k\"ey/\\ \xc3\xa9'<&>JwK9yV2"
 #define KEY_CORE "JwK9yV2"
+
+/* The credentials of security schemes (secured.yaml), each with its core. */
+#define SECURED MH_TEST_DATA "/whole/secured.yaml"
+#define KEY_HDR "h\"k\\y/ \xc3\xa9'<&>HkQ7pR4"
+#define KEY_HDR_CORE "HkQ7pR4"
+#define KEY_QRY "q k&y=/\xe2\x82\xac'<>QkT5mW8"
+#define KEY_QRY_CORE "QkT5mW8"
+#define KEY_CK "c\"k'<&>CkZ3nV6"
+#define KEY_CK_CORE "CkZ3nV6"
+#define BASIC_UP "bob:p\"a s/s\xc3\xa9'<&>BpX2kL9"
+#define BASIC_CORE "BpX2kL9"
+#define BASIC_B64 "Ym9iOnAiYSBzL3PDqSc8Jj5CcFgya0w5" /* base64 of BASIC_UP */
+#define OPAQUE "opq.T0k\"en/\xc3\xa9<&>TkN8vB1"
+#define OPAQUE_CORE "TkN8vB1"
 
 /* ------------------------------------------------------------- leak scan */
 
@@ -111,6 +130,12 @@ static void assert_clean_text(const char *where, const char *text, size_t len,
         return;
     assert_no_form(where, text, len, "body secret", SECRET, SECRET_CORE);
     assert_no_form(where, text, len, "JWT key", KEY, KEY_CORE);
+    assert_no_form(where, text, len, "header API key", KEY_HDR, KEY_HDR_CORE);
+    assert_no_form(where, text, len, "query API key", KEY_QRY, KEY_QRY_CORE);
+    assert_no_form(where, text, len, "cookie API key", KEY_CK, KEY_CK_CORE);
+    assert_no_form(where, text, len, "basic credentials", BASIC_UP, BASIC_CORE);
+    assert_no_form(where, text, len, "basic credentials (base64)", BASIC_B64, NULL);
+    assert_no_form(where, text, len, "opaque token", OPAQUE, OPAQUE_CORE);
     if (extra_token)
         assert_no_form(where, text, len, "token", extra_token, NULL);
     assert_no_live_token(where, text, len);
@@ -397,6 +422,204 @@ START_TEST(secrets_bad_flags_not_echoed)
 }
 END_TEST
 
+/* ------------------------------------------------- security schemes */
+
+/* Answers every request 200 with the credentials it carried echoed back:
+ * the whole request head as a JSON string body, and the X-API-Key,
+ * Authorization and Cookie values and the target in headers. */
+static char *echo_answer(void *ctx, size_t k, const char *req, size_t len, size_t *out_len)
+{
+    (void)ctx;
+    (void)k;
+    const char *end = memmem(req, len, "\r\n\r\n", 4);
+    char *head = strndup(req, end ? (size_t)(end - req) : len);
+    char *body = head ? mh_json_quote(head) : NULL;
+    char *key = tu_hostile_header_dup(req, "X-API-Key");
+    char *auth = tu_hostile_header_dup(req, "Authorization");
+    char *cookie = tu_hostile_header_dup(req, "Cookie");
+    size_t line = strcspn(req, "\r");
+    char *a = NULL;
+    int n = body ? asprintf(&a,
+                            "HTTP/1.1 200 OK\r\nX-Echo-Target: %.*s\r\nX-Echo-Key: %s\r\n"
+                            "X-Echo-Auth: %s\r\nX-Echo-Cookie: %s\r\nContent-Type: "
+                            "application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                            (int)line, req, key ? key : "-", auth ? auth : "-",
+                            cookie ? cookie : "-", strlen(body), body)
+                 : -1;
+    free(head);
+    free(body);
+    free(key);
+    free(auth);
+    free(cookie);
+    if (n < 0)
+        return NULL;
+    *out_len = (size_t)n;
+    return a;
+}
+
+/* run over the secured operations with every scheme credential, every
+ * output at once, against the echo server: the leaks are found and no
+ * output holds a credential. */
+static void run_scheme_outputs(int via_env)
+{
+    tu_hostile_opts ho = {.mode = TU_HOSTILE_RAW, .answer_fn = echo_answer};
+    tu_hostile *h = tu_hostile_start_opts(&ho);
+    ck_assert_ptr_nonnull(h);
+    tu_tmp d;
+    tu_tmp_init(&d, "secrets-schemes");
+    const char *json = tu_tmp_flag(&d, "json", "r.json");
+    const char *junit = tu_tmp_flag(&d, "junit", "r.xml");
+    const char *html = tu_tmp_flag(&d, "html", "r.html");
+    const char *sarif = tu_tmp_flag(&d, "sarif", "r.sarif");
+    const char *bl = tu_tmp_path(&d, "baseline.json");
+    const char *av[64] = {"manta-harness",    "run",
+                          "--no-progress",    "--verbose",
+                          "--spec",           SECURED,
+                          "--suite",          "valid,auth",
+                          "--max-cases",      "60",
+                          "--seed",           "9",
+                          "--base-url",       tu_hostile_base_url(h),
+                          "--report",         json,
+                          "--report",         junit,
+                          "--report",         html,
+                          "--report",         sarif,
+                          "--write-baseline", bl,
+                          "--operation",      "listItems",
+                          "--operation",      "createItem",
+                          "--operation",      "showItem",
+                          "--operation",      "changePassword",
+                          "--operation",      "listReports"};
+    size_t n = 34;
+    if (via_env) {
+        setenv("MANTA_API_KEY_KEY_HEADER", KEY_HDR, 1);
+        setenv("MANTA_API_KEY_KEY_QUERY", KEY_QRY, 1);
+        setenv("MANTA_API_KEY_KEY_COOKIE", KEY_CK, 1);
+        setenv("MANTA_BASIC", BASIC_UP, 1);
+        setenv("MANTA_TOKEN", OPAQUE, 1);
+        setenv("MANTA_SECRET", SECRET, 1);
+    } else {
+        static const char *const flags[] = {"--api-key", "key_header=" KEY_HDR,
+                                            "--api-key", "key_query=" KEY_QRY,
+                                            "--api-key", "key_cookie=" KEY_CK,
+                                            "--basic",   BASIC_UP,
+                                            "--token",   OPAQUE,
+                                            "--secret",  SECRET};
+        for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+            av[n++] = flags[i];
+    }
+    av[n] = NULL;
+    int rc = run_clean(av, NULL, NULL);
+    unsetenv("MANTA_API_KEY_KEY_HEADER");
+    unsetenv("MANTA_API_KEY_KEY_QUERY");
+    unsetenv("MANTA_API_KEY_KEY_COOKIE");
+    unsetenv("MANTA_BASIC");
+    unsetenv("MANTA_TOKEN");
+    unsetenv("MANTA_SECRET");
+    ck_assert_int_eq(rc, 1);
+    size_t len = 0;
+    char *text = tu_read_file(json + 5, &len);
+    ck_assert_ptr_nonnull(text);
+    static const char *const found[] = {"$MANTA_API_KEY_KEY_HEADER", "$MANTA_API_KEY_KEY_QUERY",
+                                        "$MANTA_API_KEY_KEY_COOKIE", "$MANTA_BASIC_B64",
+                                        "$MANTA_TOKEN"};
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+        char what[96];
+        snprintf(what, sizeof what, "contains %s", found[i]);
+        ck_assert_msg(strstr(text, what), "no sensitive_data_exposure naming %s: nothing tested",
+                      found[i]);
+    }
+    free(text);
+    ck_assert_int_eq(assert_clean_dir(d.dir, NULL), 5);
+    tu_tmp_free(&d);
+    tu_hostile_stop(h);
+}
+
+START_TEST(secrets_scheme_credentials_flags_all_outputs_clean)
+{
+    run_scheme_outputs(0);
+}
+END_TEST
+
+START_TEST(secrets_scheme_credentials_env_all_outputs_clean)
+{
+    run_scheme_outputs(1);
+}
+END_TEST
+
+/* --list-cases shows every plan with the scheme credentials given. */
+START_TEST(secrets_scheme_credentials_list_cases_clean)
+{
+    const char *av[] = {"manta-harness",
+                        "run",
+                        "--list-cases",
+                        "--verbose",
+                        "--spec",
+                        SECURED,
+                        "--api-key",
+                        "key_header=" KEY_HDR,
+                        "--api-key",
+                        "key_query=" KEY_QRY,
+                        "--api-key",
+                        "key_cookie=" KEY_CK,
+                        "--basic",
+                        BASIC_UP,
+                        "--token",
+                        OPAQUE,
+                        "--secret",
+                        SECRET,
+                        NULL};
+    char *out = NULL;
+    ck_assert_int_eq(run_clean(av, NULL, &out), 0);
+    ck_assert_msg(strstr(out, "?api_key=$MANTA_API_KEY_KEY_QUERY"), "%s", out);
+    free(out);
+}
+END_TEST
+
+/* fuzz with scheme credentials: its finding files (replayable) hold
+ * placeholders only. */
+START_TEST(secrets_scheme_credentials_fuzz_casefiles_clean)
+{
+    tu_hostile_opts ho = {.mode = TU_HOSTILE_RAW, .answer_fn = echo_answer};
+    tu_hostile *h = tu_hostile_start_opts(&ho);
+    ck_assert_ptr_nonnull(h);
+    tu_tmp d;
+    tu_tmp_init(&d, "secrets-schemes-fuzz");
+    const char *fz[] = {"manta-harness",
+                        "fuzz",
+                        "--iterations",
+                        "30",
+                        "--seed",
+                        "4",
+                        "--spec",
+                        SECURED,
+                        "--operation",
+                        "listItems",
+                        "--operation",
+                        "createItem",
+                        "--operation",
+                        "changePassword",
+                        "--out",
+                        tu_tmp_path(&d, "cases"),
+                        "--report",
+                        tu_tmp_flag(&d, "json", "f.json"),
+                        "--base-url",
+                        tu_hostile_base_url(h),
+                        "--api-key",
+                        "key_header=" KEY_HDR,
+                        "--api-key",
+                        "key_query=" KEY_QRY,
+                        "--basic",
+                        BASIC_UP,
+                        "--secret",
+                        SECRET,
+                        NULL};
+    ck_assert_int_eq(run_clean(fz, NULL, NULL), 1);
+    ck_assert_int_ge(assert_clean_dir(d.dir, NULL), 2);
+    tu_tmp_free(&d);
+    tu_hostile_stop(h);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- serve */
 
 /* serve with secrets in the environment, driven by `run` (whose own
@@ -474,6 +697,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, secrets_merge_reports_clean);
     tcase_add_test(tc, secrets_bad_flags_not_echoed);
     tcase_add_test(tc, secrets_serve_log_clean);
+    tcase_add_test(tc, secrets_scheme_credentials_flags_all_outputs_clean);
+    tcase_add_test(tc, secrets_scheme_credentials_env_all_outputs_clean);
+    tcase_add_test(tc, secrets_scheme_credentials_list_cases_clean);
+    tcase_add_test(tc, secrets_scheme_credentials_fuzz_casefiles_clean);
     suite_add_tcase(s, tc);
     return s;
 }

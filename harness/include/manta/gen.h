@@ -14,11 +14,24 @@
  *   repeated fields, objects as JSON text); else the first media type with an
  *   example (sent as declared). An optional body that none of these fits is
  *   left out; a required one makes the operation one skipped case.
- * - Credential properties: string properties of the request body whose name
- *   is credential-like by mh_credential_name (manta/credential.h: the one
- *   rule, shared with the reference server). Top-level ones carry
- *   opts->secret everywhere except the auth case that sends a wrong value
- *   (secret + "-wrong"); required nested ones carry opts->secret too.
+ * - Security: an operation is secured when its effective security has
+ *   requirements and none of them is the anonymous {}. Its requests carry
+ *   the credentials of the first alternative all of whose schemes are
+ *   configured (http bearer, oauth2 and openIdConnect: the token; http
+ *   basic: opts->basic; apiKey: opts->api_keys by scheme name), each where
+ *   its scheme says: Authorization: Bearer <token> or Basic <base64>, the
+ *   API key as the named header, query parameter or cookie. A secured
+ *   operation for which no alternative is configured plans one skipped
+ *   case for its valid, boundary and malformed suites (mh_gen_op_access
+ *   gives the reason) and runs its auth and methods cases without
+ *   credentials.
+ * - Credential properties: string properties of the request body of a
+ *   secured operation whose name is credential-like by mh_credential_name
+ *   (manta/credential.h: the one rule, shared with the reference server).
+ *   Top-level ones carry opts->secret everywhere except the auth case that
+ *   sends a wrong value (secret + "-wrong"); required nested ones carry
+ *   opts->secret too. In a public operation such a name is an ordinary
+ *   property (a new user's "password" gets a generated value).
  * - Name-like properties: required top-level string properties that are not
  *   credentials and have no enum, format or pattern. They carry unique values
  *   "mh-<run_id>-<n>" (plus a suite-specific payload), n counting up through
@@ -27,10 +40,12 @@
  * - Other properties are generated from their schema: enum (first value),
  *   format (a fixed example), strings within minLength/maxLength, numbers
  *   within minimum/maximum, booleans, objects and arrays recursively with
- *   their required properties / minItems. allOf members are merged; for
- *   oneOf/anyOf the first alternative is used. opts->properties set
- *   top-level properties the body schema declares, in every case but the
- *   malformed ones (and but the property's own boundary probes).
+ *   their required properties / minItems (readOnly properties are never
+ *   sent). allOf members are merged; for oneOf/anyOf the first alternative
+ *   is used; of a type array, the first type that is not "null".
+ *   opts->properties set top-level properties the body schema declares, in
+ *   every case but the malformed ones (and but the property's own boundary
+ *   probes).
  * - Parameters (path, query, header, cookie): a value comes from
  *   opts->params (one naming the operation first, then a global one), then
  *   opts->bot_id for a parameter named botId, then the parameter's example,
@@ -39,9 +54,23 @@
  *   style and explode (manta/spec.h) and percent-encoded per RFC 3986
  *   (allowReserved honoured in the query).
  * - Headers, in order: Content-Type (the request body's media type as
- *   written), Authorization: Bearer <token> (when the operation's security
- *   takes a bearer token), Accept (application/json when a declared answer is
- *   JSON, else the declared types, else * / *), header parameters, Cookie.
+ *   written), Authorization (Bearer or Basic, when the alternative sent
+ *   takes one), Accept (application/json when a declared answer is JSON,
+ *   else the declared types, else * / *), API keys sent as headers, header
+ *   parameters, Cookie (API key cookies first). API keys sent in the query
+ *   follow the query parameters.
+ * - The auth suite, per secured operation, attacks the alternative sent
+ *   (else the first one): for a bearer token (http bearer, oauth2,
+ *   openIdConnect) no Authorization, an empty bearer, the Basic scheme, the
+ *   token under another scheme, a garbage token and, when the token is a
+ *   JWT, a tampered signature and alg:none, and with a key the expired and
+ *   other-bot tokens; for http basic no Authorization, empty and garbage
+ *   credentials, the configured user with a wrong password; for each
+ *   apiKey scheme the key missing, empty, garbage and, when configured,
+ *   sent in each of the other two places (header, query, cookie); then a
+ *   wrong value of each credential property. Without configured
+ *   credentials only the cases that need no valid credential. Public
+ *   operations have no auth cases.
  * - A valid case demands a 2xx only when every path parameter and every
  *   required query and header parameter was configured or came from an
  *   example, and the operation declares a 2xx; otherwise it sets
@@ -49,7 +78,8 @@
  * - Skipped cases (mh_case.skip_reason set, never sent): one for an unusable
  *   operation (its reason and JSON pointer), one for an operation with
  *   nothing sendable, one for a secured operation without credentials (its
- *   auth cases that need no valid token and its methods cases still run).
+ *   auth cases that need no valid credential and its methods cases still
+ *   run).
  * - The methods suite runs once per path (with the first operation of the
  *   plan on that path): every one of GET, PUT, POST, PATCH and DELETE that no
  *   operation on the path declares; such a case has mh_case.operation =
@@ -76,6 +106,12 @@
 #include "manta/error.h"
 #include "manta/model.h"
 #include "manta/spec.h"
+
+/* A configured API key: --api-key SCHEME=VALUE. */
+typedef struct {
+    const char *scheme; /* its name under components/securitySchemes */
+    const char *value;
+} mh_gen_api_key;
 
 /* A configured value: --param [SEL:]NAME=VALUE or --property [SEL:]NAME=VALUE.
  * VALUE is text; it is read as JSON when the schema wants a number, boolean,
@@ -105,6 +141,9 @@ typedef struct {
     const char *jwt_key; /* when set: mint the valid token (claims botId, iat, exp = now +
                             3600) unless token is given, and enable the expired and
                             other-bot cases */
+    const mh_gen_api_key *api_keys; /* API keys of apiKey schemes (--api-key) */
+    size_t api_key_count;
+    const char *basic;   /* "USER:PASS" for http basic schemes (--basic); NULL = none */
     long long now;       /* unix time used for minting (tests pin it) */
     unsigned suites;     /* bitmask of (1u << mh_suite); 0 = the five default suites;
                             the fuzz bit is ignored (fuzzing has its own generator) */
@@ -159,11 +198,21 @@ mh_status mh_gen_select(const mh_spec *spec, const mh_gen_selection *sel, const 
  * or op's operationId (exact). */
 int mh_gen_selects(const mh_operation *op, const char *sel);
 
-/* 1 when a usable op's effective security takes a bearer token: every
- * scheme of one of its requirements is http bearer, oauth2 or openIdConnect
- * and no requirement is anonymous. Without a token or key such an
- * operation's cases that need one are skipped. */
-int mh_gen_wants_bearer(const mh_operation *op);
+/* Whether an operation can be tested with the credentials of o (token or
+ * jwt_key, basic, api_keys). */
+typedef enum {
+    MH_GEN_PUBLIC = 0,    /* not secured (no security, [], or an anonymous alternative);
+                             also an unusable operation */
+    MH_GEN_CREDENTIALS,   /* secured, and an alternative's credentials are all configured */
+    MH_GEN_NO_CREDENTIALS /* secured, and no alternative's are */
+} mh_gen_access;
+
+/* The access of op under o (see gen.h's Security rule). With
+ * MH_GEN_NO_CREDENTIALS and a non-NULL why, *why is a new string the
+ * caller frees (NULL on OOM) saying what to give, scheme by scheme:
+ * "no credentials for security scheme api_key: give --api-key
+ * api_key=..."; otherwise *why is NULL. */
+mh_gen_access mh_gen_op_access(const mh_gen_opts *o, const mh_operation *op, char **why);
 
 /* Frees everything the plan owns and zeroes it. NULL is a no-op. */
 void mh_plan_free(mh_plan *p);

@@ -1,7 +1,9 @@
 /* redact.h — keep secrets out of every output.
  *
- * A redactor knows the secret values (token(s), JWT key, body secret) and the
- * placeholder each becomes ($MANTA_TOKEN, $MANTA_JWT_KEY, $MANTA_SECRET).
+ * A redactor knows the secret values (token(s), JWT key, body secret, API
+ * keys, basic credentials) and the placeholder each becomes ($MANTA_TOKEN,
+ * $MANTA_JWT_KEY, $MANTA_SECRET, $MANTA_API_KEY_<SCHEME>, $MANTA_BASIC...:
+ * credential.h).
  * Every string that leaves the engine (console, log, report, curl command)
  * goes through mh_redact(). Also matches each secret's JSON-escaped form.
  */
@@ -33,5 +35,10 @@ char *mh_redact_len(const mh_redactor *r, const char *s, size_t len, size_t *out
 /* 1 when s[0..len) contains any registered secret (raw or JSON-escaped),
  * and stores the first one's placeholder in *which (borrowed). */
 int mh_redact_contains(const mh_redactor *r, const char *s, size_t len, const char **which);
+
+/* The longest placeholder registered with r that s[0..len) starts with
+ * (borrowed from r), or NULL: how a writer that treats placeholders
+ * specially (the curl reproduction) finds them. NULL r has none. */
+const char *mh_redact_placeholder_at(const mh_redactor *r, const char *s, size_t len);
 
 #endif

@@ -142,8 +142,11 @@ char *mh_report_case_url(const mh_run *run, const mh_case *c);
  *   curl -sS --path-as-is -g -X POST 'URL' -H 'User-Agent:' \
  *     -H 'Content-Type: application/json' -H 'Authorization: Bearer '"$MANTA_TOKEN" \
  *     --data-binary '{"name":"x","secret":"'"$MANTA_SECRET"'"}'
- * Everything is single-quoted except the secret placeholders, which are
- * double-quoted so the shell expands them from the environment. Bodies that
+ * Everything is single-quoted except the secret placeholders (those of the
+ * run's redactor, manta/credential.h), which are double-quoted so the shell
+ * expands them from the environment; $MANTA_BASIC_B64 and
+ * $MANTA_BASIC_PASSWORD are rebuilt from $MANTA_BASIC, and an
+ * "Authorization: Basic $MANTA_BASIC_B64" header is written -u "$MANTA_BASIC". Bodies that
  * are not printable UTF-8 text (NULs, control bytes, invalid UTF-8) or that
  * start with '@' are piped in instead: printf '%b%s%b' 'octal\0001escapes'
  * "$MANTA_SECRET" '...' | curl ... --data-binary @-  (POSIX printf, and the

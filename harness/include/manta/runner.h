@@ -46,8 +46,9 @@ typedef struct {
  * mix of suites. Returns 1 when case i is in shard k. n == 0 means all. */
 int mh_runner_in_shard(size_t i, unsigned k, unsigned n);
 
-/* Makes the redactor for a run: token, JWT key, secret and every minted
- * token. Caller frees. NULL on OOM. */
+/* Makes the redactor for a run: token, JWT key, secret, every minted
+ * token, the API keys and the basic credentials (manta/credential.h names
+ * their placeholders). Caller frees. NULL on OOM. */
 mh_redactor *mh_runner_redactor(const mh_gen_opts *g, const char *const *tokens, size_t n);
 
 /* Plans, sends and checks. On MH_OK out owns the results and the redactor
