@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "manta/credential.h"
 #include "manta/redact.h"
 #include "testutil.h"
+#include "tu_cli.h"
 #include "tu_hostile.h"
 #include "tu_report.h"
 #include "tu_tmp.h"
@@ -235,71 +235,31 @@ static tu_hostile *strict_start(strict_cfg *cfg)
 
 /* ------------------------------------------------------------ the CLI */
 
-typedef struct {
-    const char *v[64];
-    size_t n;
-} args;
-
-static void args_add(args *a, ...)
-{
-    va_list ap;
-    va_start(ap, a);
-    for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *)) {
-        ck_assert_uint_lt(a->n, 63);
-        a->v[a->n++] = s;
-    }
-    a->v[a->n] = NULL;
-    va_end(ap);
-}
-
 /* "manta-harness run --spec SECURED --seed 5 --run-id s --no-progress". */
-static void args_run(args *a)
+static void args_run(tu_args *a)
 {
     a->n = 0;
-    args_add(a, "manta-harness", "run", "--spec", SECURED, "--seed", "5", "--run-id", "s",
-             "--no-progress", NULL);
+    tu_args_add(a, "manta-harness", "run", "--spec", SECURED, "--seed", "5", "--run-id", "s",
+                "--no-progress", NULL);
 }
 
 /* Every credential, by flag. */
-static void args_creds(args *a)
+static void args_creds(tu_args *a)
 {
-    args_add(a, "--api-key", "key_header=" KEY_H, "--api-key", "key_query=" KEY_Q, "--api-key",
-             "key_cookie=" KEY_C, "--basic", BASIC, "--token", TOKEN, "--secret", SECRET, NULL);
-}
-
-typedef struct {
-    int status;
-    char *out, *err;
-} cli_result;
-
-static cli_result run_cli(const args *a)
-{
-    cli_result r;
-    r.status = tu_run_cli(a->v, NULL, &r.out, &r.err, 120);
-    ck_assert_msg(r.status >= 0, "the CLI did not finish");
-    return r;
-}
-
-static void cli_free(cli_result *r)
-{
-    free(r->out);
-    free(r->err);
+    tu_args_add(a, "--api-key", "key_header=" KEY_H, "--api-key", "key_query=" KEY_Q, "--api-key",
+                "key_cookie=" KEY_C, "--basic", BASIC, "--token", TOKEN, "--secret", SECRET, NULL);
 }
 
 /* Expects exit 2, one stderr line naming every string of names, and no
  * secret of the command line in it. */
-static void expect_usage(const args *a, const char *const *names, size_t n)
+static void expect_usage(const tu_args *a, const char *const *names, size_t n)
 {
-    cli_result r = run_cli(a);
-    ck_assert_msg(r.status == 2, "exit %d, want 2; stderr: %s", r.status, r.err);
-    ck_assert_msg(tu_count_lines(r.err) == 1, "want one stderr line, got: %s", r.err);
-    for (size_t i = 0; i < n; i++)
-        ck_assert_msg(strstr(r.err, names[i]), "stderr does not name '%s': %s", names[i], r.err);
+    tu_cli r = tu_cli_usage(a, names, n);
     static const char *const secrets[] = {"K3y", "sesame", "T0ken", "S3cret"};
     for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
         ck_assert_msg(!strstr(r.err, secrets[i]) && !strstr(r.out, secrets[i]),
                       "a secret (%s) is echoed: %s", secrets[i], r.err);
-    cli_free(&r);
+    tu_cli_free(&r);
 }
 
 /* The case of the report with operation key and id; NULL when absent. */
@@ -327,24 +287,19 @@ static char *one_request(const char *op, const char *const *extra)
 {
     strict_cfg cfg = {0};
     tu_hostile *h = strict_start(&cfg);
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", op, "--suite", "valid",
-             "--max-cases", "1", NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", op, "--suite", "valid",
+                "--max-cases", "1", NULL);
     for (size_t i = 0; extra[i]; i++)
-        args_add(&a, extra[i], NULL);
-    cli_result r = run_cli(&a);
+        tu_args_add(&a, extra[i], NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "%s: exit %d: %s%s", op, r.status, r.out, r.err);
     ck_assert_uint_eq(tu_hostile_request_count(h), 1);
     char *req = tu_hostile_request(h, 0, NULL);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_hostile_stop(h);
     return req;
-}
-
-static void expect_in(const char *req, const char *want)
-{
-    ck_assert_msg(strstr(req, want) != NULL, "request lacks \"%s\":\n%s", want, req);
 }
 
 static void expect_not_in(const char *req, const char *unwanted)
@@ -366,29 +321,29 @@ START_TEST(security_credentials_on_the_wire_exact)
                                       "--secret",  SECRET,
                                       NULL};
     char *r = one_request("listItems", all);
-    expect_in(r, "GET /items?limit=5 HTTP/1.1\r\n");
-    expect_in(r, "\r\nAccept: application/json\r\nX-API-Key: " KEY_H "\r\n");
+    tu_expect_in(r, "GET /items?limit=5 HTTP/1.1\r\n");
+    tu_expect_in(r, "\r\nAccept: application/json\r\nX-API-Key: " KEY_H "\r\n");
     expect_not_in(r, "Authorization");
     free(r);
     r = one_request("createItem", all); /* key_query, the first alternative */
-    expect_in(r, "POST /items?api_key=" KEY_Q_ENC " HTTP/1.1\r\n");
+    tu_expect_in(r, "POST /items?api_key=" KEY_Q_ENC " HTTP/1.1\r\n");
     expect_not_in(r, "Authorization");
     free(r);
     static const char *const basic_only[] = {"--basic", BASIC, NULL};
     r = one_request("createItem", basic_only); /* the second alternative */
-    expect_in(r, "POST /items HTTP/1.1\r\n");
-    expect_in(r, "\r\nAuthorization: Basic " BASIC_B64 "\r\n");
+    tu_expect_in(r, "POST /items HTTP/1.1\r\n");
+    tu_expect_in(r, "\r\nAuthorization: Basic " BASIC_B64 "\r\n");
     free(r);
     r = one_request("showItem", all);
-    expect_in(r, "GET /items/7 HTTP/1.1\r\n");
-    expect_in(r, "\r\nCookie: session_key=" KEY_C "; theme=dark\r\n");
+    tu_expect_in(r, "GET /items/7 HTTP/1.1\r\n");
+    tu_expect_in(r, "\r\nCookie: session_key=" KEY_C "; theme=dark\r\n");
     free(r);
     r = one_request("deleteItem", all); /* AND: both */
-    expect_in(r, "\r\nAuthorization: Bearer " TOKEN "\r\n");
-    expect_in(r, "\r\nX-API-Key: " KEY_H "\r\n");
+    tu_expect_in(r, "\r\nAuthorization: Bearer " TOKEN "\r\n");
+    tu_expect_in(r, "\r\nX-API-Key: " KEY_H "\r\n");
     free(r);
     r = one_request("listReports", all); /* oauth2: the bearer token */
-    expect_in(r, "\r\nAuthorization: Bearer " TOKEN "\r\n");
+    tu_expect_in(r, "\r\nAuthorization: Bearer " TOKEN "\r\n");
     free(r);
 }
 END_TEST
@@ -403,12 +358,12 @@ START_TEST(security_strict_server_accepts_valid_refuses_auth)
     tu_hostile *h = strict_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "security");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--suite", "valid,auth,methods", "--report",
-             tu_tmp_flag(&t, "json", "r.json"), NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--suite", "valid,auth,methods",
+                "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
     args_creds(&a);
-    cli_result r = run_cli(&a);
+    tu_cli r = tu_cli_run(&a);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     char keys[512];
     tu_report_checks(rep, keys, sizeof keys);
@@ -440,7 +395,7 @@ START_TEST(security_strict_server_accepts_valid_refuses_auth)
     }
     ck_assert_ptr_null(report_case(rep, "POST /users", "auth/password-wrong")); /* public */
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -455,12 +410,12 @@ START_TEST(security_missing_credentials_skip_or_exit_2)
     tu_hostile *h = strict_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "security-none");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listItems", "--operation",
-             "createUser", "--suite", "valid,auth,methods", "--report",
-             tu_tmp_flag(&t, "json", "r.json"), NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listItems", "--operation",
+                "createUser", "--suite", "valid,auth,methods", "--report",
+                tu_tmp_flag(&t, "json", "r.json"), NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     const cJSON *c = report_case(rep, "GET /items", "valid/no-credentials");
@@ -475,12 +430,12 @@ START_TEST(security_missing_credentials_skip_or_exit_2)
     ck_assert_ptr_nonnull(report_case(rep, "PUT /items", "methods/put"));
     ck_assert_ptr_nonnull(report_case(rep, "POST /users", "valid/ascii"));
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
 
     size_t before = tu_hostile_request_count(h);
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listItems", "--operation",
-             "createItem", NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listItems", "--operation",
+                "createItem", NULL);
     const char *names[] = {"every selected operation needs credentials", "GET /items",
                            "--api-key key_header=..."};
     expect_usage(&a, names, 3);
@@ -495,45 +450,45 @@ START_TEST(security_flag_errors_exit_2)
 {
     strict_cfg cfg = {0};
     tu_hostile *h = strict_start(&cfg);
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--api-key", "nosuch=" KEY_H, NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--api-key", "nosuch=" KEY_H, NULL);
     const char *unknown[] = {"--api-key nosuch", "no such security scheme",
                              "key_header, key_query, key_cookie"};
     expect_usage(&a, unknown, 3);
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--api-key", "basic=" KEY_H, NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--api-key", "basic=" KEY_H, NULL);
     const char *not_key[] = {"--api-key basic", "not of type apiKey"};
     expect_usage(&a, not_key, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--api-key", "key_header", NULL);
+    tu_args_add(&a, "--list-cases", "--api-key", "key_header", NULL);
     const char *shape[] = {"--api-key", "SCHEME=VALUE"};
     expect_usage(&a, shape, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--api-key", "key_header=", NULL);
+    tu_args_add(&a, "--list-cases", "--api-key", "key_header=", NULL);
     expect_usage(&a, shape, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--api-key", "key_header=" KEY_H "\r\nX-Evil: 1", NULL);
+    tu_args_add(&a, "--list-cases", "--api-key", "key_header=" KEY_H "\r\nX-Evil: 1", NULL);
     const char *ctl[] = {"--api-key key_header", "control character"};
     expect_usage(&a, ctl, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--api-key", "key_header=" KEY_H, "--api-key",
-             "key_header=other-K3y", NULL);
+    tu_args_add(&a, "--list-cases", "--api-key", "key_header=" KEY_H, "--api-key",
+                "key_header=other-K3y", NULL);
     const char *twice[] = {"key_header", "twice"};
     expect_usage(&a, twice, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--basic", "alice-open-sesame", NULL);
+    tu_args_add(&a, "--list-cases", "--basic", "alice-open-sesame", NULL);
     const char *basic[] = {"--basic", "USER:PASS"};
     expect_usage(&a, basic, 2);
     setenv("MANTA_BASIC", "alice-sesame", 1);
     args_run(&a);
-    args_add(&a, "--list-cases", NULL);
+    tu_args_add(&a, "--list-cases", NULL);
     const char *env_basic[] = {"MANTA_BASIC", "USER:PASS"};
     expect_usage(&a, env_basic, 2);
     unsetenv("MANTA_BASIC");
     setenv("MANTA_API_KEY_KEY_QUERY", "bad\nK3y", 1);
     args_run(&a);
-    args_add(&a, "--list-cases", NULL);
+    tu_args_add(&a, "--list-cases", NULL);
     const char *env_ctl[] = {"MANTA_API_KEY_KEY_QUERY", "control character"};
     expect_usage(&a, env_ctl, 2);
     unsetenv("MANTA_API_KEY_KEY_QUERY");
@@ -551,26 +506,26 @@ START_TEST(security_environment_fallbacks)
     static const char *const secret[] = {"--secret", SECRET, NULL};
     setenv("MANTA_API_KEY_KEY_HEADER", KEY_H, 1);
     char *r = one_request("listItems", none);
-    expect_in(r, "\r\nX-API-Key: " KEY_H "\r\n");
+    tu_expect_in(r, "\r\nX-API-Key: " KEY_H "\r\n");
     free(r);
     unsetenv("MANTA_API_KEY_KEY_HEADER");
     setenv("MANTA_BASIC", BASIC, 1);
     r = one_request("changePassword", secret);
-    expect_in(r, "\r\nAuthorization: Basic " BASIC_B64 "\r\n");
+    tu_expect_in(r, "\r\nAuthorization: Basic " BASIC_B64 "\r\n");
     free(r);
     unsetenv("MANTA_BASIC");
 
     /* several apiKey schemes: MANTA_API_KEY is not used */
     setenv("MANTA_API_KEY", KEY_H, 1);
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--list-cases", "--operation", "listItems", NULL);
-    cli_result c = run_cli(&a);
+    tu_args_add(&a, "--list-cases", "--operation", "listItems", NULL);
+    tu_cli c = tu_cli_run(&a);
     ck_assert_msg(c.status == 0, "exit %d: %s", c.status, c.err);
     ck_assert_msg(strstr(c.err, "warning: MANTA_API_KEY is not used") &&
                       strstr(c.err, "MANTA_API_KEY_<SCHEME>") && !strstr(c.err, "K3y"),
                   "%s", c.err);
-    cli_free(&c);
+    tu_cli_free(&c);
 
     /* one apiKey scheme (contracts/petstore-3.1.yaml): it is */
     static const char list_pets[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -578,17 +533,17 @@ START_TEST(security_environment_fallbacks)
     tu_hostile *h = tu_hostile_start(TU_HOSTILE_RAW, list_pets, strlen(list_pets));
     ck_assert_ptr_nonnull(h);
     a.n = 0;
-    args_add(&a, "manta-harness", "run", "--spec", PETSTORE, "--operation", "listPets", "--suite",
-             "valid", "--max-cases", "1", "--no-progress", "--base-url", tu_hostile_base_url(h),
-             NULL);
-    c = run_cli(&a);
+    tu_args_add(&a, "manta-harness", "run", "--spec", PETSTORE, "--operation", "listPets",
+                "--suite", "valid", "--max-cases", "1", "--no-progress", "--base-url",
+                tu_hostile_base_url(h), NULL);
+    c = tu_cli_run(&a);
     unsetenv("MANTA_API_KEY");
     ck_assert_msg(c.status == 0, "exit %d: %s%s", c.status, c.out, c.err);
     r = tu_hostile_request(h, 0, NULL);
     ck_assert_ptr_nonnull(r);
-    expect_in(r, "\r\nX-API-Key: " KEY_H "\r\n");
+    tu_expect_in(r, "\r\nX-API-Key: " KEY_H "\r\n");
     free(r);
-    cli_free(&c);
+    tu_cli_free(&c);
     tu_hostile_stop(h);
 }
 END_TEST
@@ -598,10 +553,10 @@ END_TEST
  * nothing can be configured for is skipped. */
 START_TEST(security_list_cases_needs_no_credentials)
 {
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--list-cases", NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--list-cases", NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
     size_t skipped = 0;
     for (const char *p = r.out; (p = strstr(p, "skipped: ")) != NULL; p++)
@@ -611,7 +566,7 @@ START_TEST(security_list_cases_needs_no_credentials)
     ck_assert_ptr_nonnull(strstr(r.out, "/items/7?session_key=$MANTA_API_KEY_KEY_COOKIE"));
     ck_assert_ptr_nonnull(strstr(r.out, "auth/basic-wrong-password"));
     ck_assert_ptr_null(strstr(r.out, "example-"));
-    cli_free(&r);
+    tu_cli_free(&r);
 }
 END_TEST
 
@@ -624,12 +579,13 @@ START_TEST(security_sensitive_data_exposure_on_echoed_credentials)
     tu_hostile *h = strict_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "security-echo");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listItems", "--operation",
-             "createItem", "--suite", "valid", "--max-cases", "2", "--api-key", "key_header=" KEY_H,
-             "--basic", BASIC, "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listItems", "--operation",
+                "createItem", "--suite", "valid", "--max-cases", "2", "--api-key",
+                "key_header=" KEY_H, "--basic", BASIC, "--report",
+                tu_tmp_flag(&t, "json", "r.json"), NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 1, "exit %d: %s%s", r.status, r.out, r.err);
     size_t len = 0;
     char *json = tu_read_file(tu_tmp_path(&t, "r.json"), &len);
@@ -646,7 +602,7 @@ START_TEST(security_sensitive_data_exposure_on_echoed_credentials)
                       "the console leaks %s", secrets[i]);
     }
     free(json);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -688,13 +644,13 @@ START_TEST(security_curl_reproduction_rebuilds_credentials)
     tu_hostile *h = strict_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "security-curl");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "changePassword",
-             "--operation", "createItem", "--operation", "showItem", "--suite", "valid",
-             "--concurrency", "1", "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "changePassword",
+                "--operation", "createItem", "--operation", "showItem", "--suite", "valid",
+                "--concurrency", "1", "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
     args_creds(&a);
-    cli_result r = run_cli(&a);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     static const struct {
@@ -720,11 +676,11 @@ START_TEST(security_curl_reproduction_rebuilds_credentials)
         ck_assert_int_eq(run_sh(curl, env), 0);
         char *req = tu_hostile_request(h, before, NULL);
         ck_assert_msg(req != NULL, "%s: the curl command sent nothing", rows[i].op);
-        expect_in(req, rows[i].on_wire);
+        tu_expect_in(req, rows[i].on_wire);
         free(req);
     }
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -736,18 +692,18 @@ START_TEST(security_password_credential_only_when_secured)
 {
     strict_cfg cfg = {0};
     tu_hostile *h = strict_start(&cfg);
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "createUser", "--suite",
-             "valid,auth", NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "createUser", "--suite",
+                "valid,auth", NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     ck_assert_uint_gt(tu_hostile_request_count(h), 5);
-    cli_free(&r);
+    tu_cli_free(&r);
     size_t before = tu_hostile_request_count(h);
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "changePassword", "--basic",
-             BASIC, NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "changePassword",
+                "--basic", BASIC, NULL);
     const char *names[] = {"credential property \"password\"", "--secret"};
     expect_usage(&a, names, 2);
     ck_assert_uint_eq(tu_hostile_request_count(h), before);

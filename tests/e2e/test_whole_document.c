@@ -13,12 +13,12 @@
  */
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
+#include "tu_cli.h"
 #include "tu_hostile.h"
 #include "tu_report.h"
 #include "tu_tmp.h"
@@ -127,48 +127,12 @@ static tu_hostile *capture_start(capture_cfg *cfg)
 
 /* ------------------------------------------------------------ the CLI */
 
-typedef struct {
-    const char *v[64];
-    size_t n;
-} args;
-
-static void args_add(args *a, ...)
-{
-    va_list ap;
-    va_start(ap, a);
-    for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *)) {
-        ck_assert_uint_lt(a->n, 63);
-        a->v[a->n++] = s;
-    }
-    a->v[a->n] = NULL;
-    va_end(ap);
-}
-
 /* "manta-harness run --spec PETS --seed 3 --run-id w --no-progress". */
-static void args_run(args *a)
+static void args_run(tu_args *a)
 {
     a->n = 0;
-    args_add(a, "manta-harness", "run", "--spec", PETS, "--seed", "3", "--run-id", "w",
-             "--no-progress", NULL);
-}
-
-typedef struct {
-    int status;
-    char *out, *err;
-} cli_result;
-
-static cli_result run_cli(const args *a)
-{
-    cli_result r;
-    r.status = tu_run_cli(a->v, NULL, &r.out, &r.err, 120);
-    ck_assert_msg(r.status >= 0, "the CLI did not finish");
-    return r;
-}
-
-static void cli_free(cli_result *r)
-{
-    free(r->out);
-    free(r->err);
+    tu_args_add(a, "manta-harness", "run", "--spec", PETS, "--seed", "3", "--run-id", "w",
+                "--no-progress", NULL);
 }
 
 /* The line of out that starts with prefix (up to its newline), copied into
@@ -200,14 +164,10 @@ static size_t count_lines(const char *out, const char *prefix)
 }
 
 /* Expects exit 2 with one stderr line naming every string of names. */
-static void expect_usage(args *a, const char *const *names, size_t n)
+static void expect_usage(tu_args *a, const char *const *names, size_t n)
 {
-    cli_result r = run_cli(a);
-    ck_assert_msg(r.status == 2, "exit %d, want 2; stderr: %s", r.status, r.err);
-    ck_assert_msg(tu_count_lines(r.err) == 1, "want one stderr line, got: %s", r.err);
-    for (size_t i = 0; i < n; i++)
-        ck_assert_msg(strstr(r.err, names[i]), "stderr does not name '%s': %s", names[i], r.err);
-    cli_free(&r);
+    tu_cli r = tu_cli_usage(a, names, n);
+    tu_cli_free(&r);
 }
 
 /* The case of the report with operation key and id; NULL when absent. */
@@ -237,10 +197,10 @@ static const char *case_str(const cJSON *c, const char *key)
  * each), and --list-cases needs no credentials and no target. */
 START_TEST(whole_list_cases_every_operation_in_order)
 {
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--list-cases", NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--list-cases", NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
     static const char *const order[] = {
         "## GET /pets (listPets)",
@@ -266,7 +226,7 @@ START_TEST(whole_list_cases_every_operation_in_order)
     ck_assert_msg(strstr(line, "skipped: ") && strstr(line, "undefinedScheme"), "%s", line);
     ck_assert_ptr_nonnull(line_of(r.out, "valid/request-body", line, sizeof line));
     ck_assert_msg(strstr(line, "skipped: ") && strstr(line, "image/png"), "%s", line);
-    cli_free(&r);
+    tu_cli_free(&r);
 }
 END_TEST
 
@@ -288,12 +248,12 @@ START_TEST(whole_selection_flags)
          "## DELETE /pets/{petId} (deletePet)|## POST /login (login)"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        args a;
+        tu_args a;
         args_run(&a);
-        args_add(&a, "--list-cases", NULL);
+        tu_args_add(&a, "--list-cases", NULL);
         for (size_t k = 0; k < 8 && rows[i].flags[k]; k++)
-            args_add(&a, rows[i].flags[k], NULL);
-        cli_result r = run_cli(&a);
+            tu_args_add(&a, rows[i].flags[k], NULL);
+        tu_cli r = tu_cli_run(&a);
         ck_assert_msg(r.status == 0, "row %zu: exit %d: %s", i, r.status, r.err);
         char got[1024] = "";
         for (const char *p = r.out; p && *p;) {
@@ -307,18 +267,18 @@ START_TEST(whole_selection_flags)
         }
         ck_assert_msg(strcmp(got, rows[i].want) == 0, "row %zu: headings {%s}, want {%s}", i, got,
                       rows[i].want);
-        cli_free(&r);
+        tu_cli_free(&r);
     }
     /* A single selected operation: its own cases only. */
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--list-cases", "--tag", "read", "--exclude", "brokenOp", "--exclude", "GET /pets",
-             NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--list-cases", "--tag", "read", "--exclude", "brokenOp", "--exclude",
+                "GET /pets", NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_ptr_nonnull(
         strstr(r.out, "valid/typical                                GET    /pets/1"));
     ck_assert_ptr_null(strstr(r.out, "limit="));
-    cli_free(&r);
+    tu_cli_free(&r);
 }
 END_TEST
 
@@ -327,27 +287,27 @@ END_TEST
 START_TEST(whole_unknown_selector_exit_2_lists_operations)
 {
     const char *ops[] = {"nope", "GET /pets, POST /pets, GET /pets/{petId}, PATCH /pets/{petId}"};
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--list-cases", "--operation", "nope", NULL);
+    tu_args_add(&a, "--list-cases", "--operation", "nope", NULL);
     expect_usage(&a, ops, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--exclude", "nope", NULL);
+    tu_args_add(&a, "--list-cases", "--exclude", "nope", NULL);
     expect_usage(&a, ops, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--param", "nope:limit=1", NULL);
+    tu_args_add(&a, "--list-cases", "--param", "nope:limit=1", NULL);
     const char *param[] = {"--param", "nope", "GET /pets, POST /pets"};
     expect_usage(&a, param, 3);
     args_run(&a);
-    args_add(&a, "--list-cases", "--tag", "nosuch", NULL);
+    tu_args_add(&a, "--list-cases", "--tag", "nosuch", NULL);
     const char *tags[] = {"nosuch", "pets, read, write, admin, auth"};
     expect_usage(&a, tags, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--operation", "listPets", "--exclude", "listPets", NULL);
+    tu_args_add(&a, "--list-cases", "--operation", "listPets", "--exclude", "listPets", NULL);
     const char *none[] = {"no operation selected"};
     expect_usage(&a, none, 1);
     args_run(&a);
-    args_add(&a, "--list-cases", "--param", "novalue", NULL);
+    tu_args_add(&a, "--list-cases", "--param", "novalue", NULL);
     const char *bad[] = {"--param", "NAME=VALUE"};
     expect_usage(&a, bad, 2);
 }
@@ -359,18 +319,18 @@ START_TEST(whole_empty_plan_exit_2_nothing_sent)
 {
     capture_cfg cfg = {200};
     tu_hostile *h = capture_start(&cfg);
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--suite", "auth",
-             NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--suite",
+                "auth", NULL);
     const char *empty[] = {"empty", "--suite"};
     expect_usage(&a, empty, 2);
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "brokenOp", NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "brokenOp", NULL);
     const char *skipped[] = {"nothing to send", "undefinedScheme"};
     expect_usage(&a, skipped, 2);
     args_run(&a);
-    args_add(&a, "--list-cases", "--operation", "listPets", "--suite", "auth", NULL);
+    tu_args_add(&a, "--list-cases", "--operation", "listPets", "--suite", "auth", NULL);
     expect_usage(&a, empty, 1);
     ck_assert_uint_eq(tu_hostile_request_count(h), 0);
     tu_hostile_stop(h);
@@ -388,11 +348,11 @@ START_TEST(whole_valid_cases_pass_against_conformant_server)
     tu_hostile *h = capture_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "whole");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--token", TOKEN, "--suite", "valid",
-             "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--token", TOKEN, "--suite", "valid",
+                "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
+    tu_cli r = tu_cli_run(&a);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     char keys[512];
     tu_report_checks(rep, keys, sizeof keys);
@@ -407,7 +367,7 @@ START_TEST(whole_valid_cases_pass_against_conformant_server)
     ck_assert_ptr_nonnull(report_case(rep, "POST /login", "valid/ascii"));
     ck_assert_uint_eq(count_lines(r.out, "manta-harness "), 1); /* the version, once */
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -421,58 +381,54 @@ static char *request(tu_hostile *h, size_t k)
     return req;
 }
 
-static void expect_in(const char *req, const char *want)
-{
-    ck_assert_msg(strstr(req, want) != NULL, "request lacks \"%s\":\n%s", want, req);
-}
-
 /* The exact bytes of serialised parameters on the wire, with values from
  * --param (global and per operation), the example and the schema. */
 START_TEST(whole_serialised_parameters_exact_bytes)
 {
     capture_cfg cfg = {200};
     tu_hostile *h = capture_start(&cfg);
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--suite",
-             "valid", "--concurrency", "1", "--param", "listPets:X-Request-Id=" UUID, "--param",
-             "session=a b;c", "--param", "filter={\"color\":\"red/blue\",\"size\":3}", "--param",
-             "limit=5", "--param", "showPet:limit=9", NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--suite",
+                "valid", "--concurrency", "1", "--param", "listPets:X-Request-Id=" UUID, "--param",
+                "session=a b;c", "--param", "filter={\"color\":\"red/blue\",\"size\":3}", "--param",
+                "limit=5", "--param", "showPet:limit=9", NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     ck_assert_uint_eq(tu_hostile_request_count(h), 2);
     char *typical = request(h, 0);
-    expect_in(typical,
-              "GET /pets?filter%5Bcolor%5D=red%2Fblue&filter%5Bsize%5D=3&limit=5 HTTP/1.1\r\n");
-    expect_in(typical, "\r\nX-Request-Id: " UUID "\r\n");
-    expect_in(typical, "\r\nCookie: session=a%20b%3Bc\r\n");
+    tu_expect_in(typical,
+                 "GET /pets?filter%5Bcolor%5D=red%2Fblue&filter%5Bsize%5D=3&limit=5 HTTP/1.1\r\n");
+    tu_expect_in(typical, "\r\nX-Request-Id: " UUID "\r\n");
+    tu_expect_in(typical, "\r\nCookie: session=a%20b%3Bc\r\n");
     char *all = request(h, 1);
-    expect_in(all, "GET /pets?status=available&tags=sample&filter%5Bcolor%5D=red%2Fblue&"
-                   "filter%5Bsize%5D=3&limit=5&sort=sample HTTP/1.1\r\n");
+    tu_expect_in(all, "GET /pets?status=available&tags=sample&filter%5Bcolor%5D=red%2Fblue&"
+                      "filter%5Bsize%5D=3&limit=5&sort=sample HTTP/1.1\r\n");
     free(typical);
     free(all);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_hostile_stop(h);
 
     h = capture_start(&cfg);
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "showPet", "--operation",
-             "addNote", "--suite", "valid", "--concurrency", "1", "--param", "showPet:petId=42",
-             "--param", "fields=name,tag", "--param", "petId=7", NULL);
-    r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "showPet", "--operation",
+                "addNote", "--suite", "valid", "--concurrency", "1", "--param", "showPet:petId=42",
+                "--param", "fields=name,tag", "--param", "petId=7", NULL);
+    r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     char *show = request(h, 0);
-    expect_in(show, "GET /pets/42?fields=name%7Ctag HTTP/1.1\r\n");
+    tu_expect_in(show, "GET /pets/42?fields=name%7Ctag HTTP/1.1\r\n");
     /* fields is configured: showPet has no optional parameter left, so no
      * all-parameters case; addNote's first valid case comes next. */
     char *note = request(h, 1);
-    expect_in(note, "POST /pets/;petId=7/notes HTTP/1.1\r\n");
-    expect_in(note, "\r\nContent-Type: multipart/form-data; boundary=mh-boundary-7b1d0c5e9a\r\n");
-    expect_in(note, "\r\n\r\n--mh-boundary-7b1d0c5e9a\r\nContent-Disposition: form-data; "
-                    "name=\"text\"\r\n\r\nmh-w-1 ascii tag\r\n--mh-boundary-7b1d0c5e9a--\r\n");
+    tu_expect_in(note, "POST /pets/;petId=7/notes HTTP/1.1\r\n");
+    tu_expect_in(note,
+                 "\r\nContent-Type: multipart/form-data; boundary=mh-boundary-7b1d0c5e9a\r\n");
+    tu_expect_in(note, "\r\n\r\n--mh-boundary-7b1d0c5e9a\r\nContent-Disposition: form-data; "
+                       "name=\"text\"\r\n\r\nmh-w-1 ascii tag\r\n--mh-boundary-7b1d0c5e9a--\r\n");
     free(show);
     free(note);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_hostile_stop(h);
 }
 END_TEST
@@ -485,13 +441,13 @@ START_TEST(whole_property_in_valid_not_malformed)
     tu_hostile *h = capture_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "whole-prop");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "createPet", "--operation",
-             "login", "--token", TOKEN, "--suite", "valid,malformed", "--property", "tag=cat",
-             "--property", "login:remember=false", "--report", tu_tmp_flag(&t, "json", "r.json"),
-             NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "createPet", "--operation",
+                "login", "--token", TOKEN, "--suite", "valid,malformed", "--property", "tag=cat",
+                "--property", "login:remember=false", "--report", tu_tmp_flag(&t, "json", "r.json"),
+                NULL);
+    tu_cli r = tu_cli_run(&a);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     const cJSON *c = report_case(rep, "POST /pets", "valid/ascii");
     ck_assert_ptr_nonnull(c);
@@ -505,7 +461,7 @@ START_TEST(whole_property_in_valid_not_malformed)
     ck_assert_msg(strstr(case_str(tu_report_get(c, "request"), "body"), "&remember=false"), "%s",
                   case_str(tu_report_get(c, "request"), "body"));
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -519,11 +475,11 @@ START_TEST(whole_methods_per_path)
     tu_hostile *h = capture_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "whole-methods");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--suite", "methods", "--tag", "pets",
-             "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--suite", "methods", "--tag", "pets",
+                "--report", tu_tmp_flag(&t, "json", "r.json"), NULL);
+    tu_cli r = tu_cli_run(&a);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     static const char *const want[] = {"PUT /pets",
                                        "PATCH /pets",
@@ -561,7 +517,7 @@ START_TEST(whole_methods_per_path)
         ck_assert_str_eq(case_str(tu_report_get(m, "request"), "method"), method);
     }
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -576,21 +532,21 @@ START_TEST(whole_2xx_demanded_only_when_parameters_known)
     tu_hostile *h = capture_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "whole-2xx");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--suite",
-             "valid", NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--suite",
+                "valid", NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
-    cli_free(&r);
-    args_add(&a, "--param", "X-Request-Id=" UUID, "--report", tu_tmp_flag(&t, "json", "r.json"),
-             NULL);
-    r = run_cli(&a);
+    tu_cli_free(&r);
+    tu_args_add(&a, "--param", "X-Request-Id=" UUID, "--report", tu_tmp_flag(&t, "json", "r.json"),
+                NULL);
+    r = tu_cli_run(&a);
     ck_assert_msg(r.status == 1, "exit %d: %s%s", r.status, r.out, r.err);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     ck_assert(tu_report_has_check(rep, "positive_data_acceptance"));
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
@@ -605,12 +561,12 @@ START_TEST(whole_token_not_demanded_for_public_operations)
     tu_hostile *h = capture_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "whole-token");
-    args a;
+    tu_args a;
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--operation",
-             "createPet", "--suite", "valid,auth", "--report", tu_tmp_flag(&t, "json", "r.json"),
-             NULL);
-    cli_result r = run_cli(&a);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "listPets", "--operation",
+                "createPet", "--suite", "valid,auth", "--report", tu_tmp_flag(&t, "json", "r.json"),
+                NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0, "exit %d: %s%s", r.status, r.out, r.err);
     cJSON *rep = tu_report_load(tu_tmp_path(&t, "r.json"));
     const cJSON *c = report_case(rep, "POST /pets", "valid/no-credentials");
@@ -621,9 +577,9 @@ START_TEST(whole_token_not_demanded_for_public_operations)
     ck_assert_str_eq(case_str(c, "outcome"), "passed");
     ck_assert_ptr_null(report_case(rep, "POST /pets", "auth/tampered-signature"));
     cJSON_Delete(rep);
-    cli_free(&r);
+    tu_cli_free(&r);
     args_run(&a);
-    args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "createPet", NULL);
+    tu_args_add(&a, "--base-url", tu_hostile_base_url(h), "--operation", "createPet", NULL);
     const char *names[] = {"no credentials", "--token"};
     size_t before = tu_hostile_request_count(h);
     expect_usage(&a, names, 2);
@@ -641,11 +597,11 @@ START_TEST(whole_fuzz_every_operation)
     tu_hostile *h = capture_start(&cfg);
     tu_tmp t;
     tu_tmp_init(&t, "whole-fuzz");
-    args a = {.n = 0};
-    args_add(&a, "manta-harness", "fuzz", "--spec", PETS, "--seed", "5", "--iterations", "60",
-             "--concurrency", "1", "--no-progress", "--quiet", "--token", TOKEN, "--base-url",
-             tu_hostile_base_url(h), "--out", tu_tmp_path(&t, "findings"), NULL);
-    cli_result r = run_cli(&a);
+    tu_args a = {.n = 0};
+    tu_args_add(&a, "manta-harness", "fuzz", "--spec", PETS, "--seed", "5", "--iterations", "60",
+                "--concurrency", "1", "--no-progress", "--quiet", "--token", TOKEN, "--base-url",
+                tu_hostile_base_url(h), "--out", tu_tmp_path(&t, "findings"), NULL);
+    tu_cli r = tu_cli_run(&a);
     ck_assert_msg(r.status == 0 || r.status == 1, "exit %d: %s", r.status, r.err);
     size_t n = tu_hostile_request_count(h), seen_get = 0, seen_login = 0;
     ck_assert_uint_ge(n, 60);
@@ -659,7 +615,7 @@ START_TEST(whole_fuzz_every_operation)
         free(req);
     }
     ck_assert_msg(seen_get && seen_login, "fuzzing stayed on one operation");
-    cli_free(&r);
+    tu_cli_free(&r);
     tu_tmp_free(&t);
     tu_hostile_stop(h);
 }
